@@ -1,0 +1,11 @@
+"""derivcheck: every equals sign of a derivation checked by SymPy, mpmath and JAX autodiff."""
+
+from .api import verify_derivations, verify_step
+from .functions import sigmoid
+from .model import Claim, Context, Correction, Definition, Derivation, Step
+from .results import ClaimResult, Counterexample, Report, StepResult
+
+__all__ = [
+    "Claim", "ClaimResult", "Context", "Correction", "Counterexample", "Definition",
+    "Derivation", "Report", "Step", "StepResult", "sigmoid", "verify_derivations", "verify_step",
+]

@@ -1,0 +1,98 @@
+"""The autodiff check: every side with a derivative is evaluated by JAX in float64 and compared
+with the high-precision value of the other side.
+
+Where JAX's float64 value also misses the high-precision value of its own side, float64 cannot
+represent the comparison (overflow, large logits): that point is reported as float64-limited,
+never as a refutation.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jax
+import mpmath
+import numpy as np
+import sympy
+
+from .numeric import SHOWN_DIGITS, Evaluations
+from .results import AutodiffResult, Counterexample
+from .translate import Untranslatable, to_jax
+
+RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
+
+
+def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
+    start = time.perf_counter()
+    prepared, sample = evaluations.prepared, evaluations.sample
+    sides = []  # (side index 0/1, element, expression)
+    for side, exprs in enumerate((prepared.lhs_expanded, prepared.rhs_expanded)):
+        for element, expr in enumerate(exprs):
+            if expr.has(sympy.Derivative):
+                sides.append((side, element, expr))
+    if not sides:
+        return AutodiffResult("not applicable", message="the step has no derivative")
+    derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
+    try:
+        env = {s.name: v for s, v in sample.as_floats().items()}
+        values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
+    except Untranslatable as error:
+        return AutodiffResult("error", derivatives, message=str(error),
+                              seconds=time.perf_counter() - start)
+    compared = limited = 0
+    worst = 0.0
+    for (side, element, _), column in zip(sides, values):
+        for index, pairs in enumerate(evaluations.pairs):
+            if pairs is None:
+                continue
+            own, other = pairs[element][side], pairs[element][1 - side]
+            value = float(column[index])
+            against_other = relative(value, other)
+            if against_other <= RELATIVE_TOLERANCE_FLOAT64:
+                compared += 1
+                worst = max(worst, against_other)
+                continue
+            if not np.isfinite(value) or relative(value, own) > RELATIVE_TOLERANCE_FLOAT64:
+                limited += 1
+                continue
+            lhs, rhs = (value, other) if side == 0 else (other, value)
+            example = Counterexample(
+                point_of(sample, index), shown(lhs), shown(rhs), against_other,
+                position(prepared, element), 17, "autodiff",
+            )
+            return AutodiffResult(
+                "refuted", derivatives, compared + 1, limited, against_other, example,
+                time.perf_counter() - start,
+                f"JAX autodiff of the {'left' if side == 0 else 'right'}-hand side differs from "
+                f"the other side by a relative {against_other:.3g}",
+            )
+    if compared == 0:
+        return AutodiffResult(
+            "limited", derivatives, 0, limited, 0.0, None, time.perf_counter() - start,
+            f"float64 cannot represent the values at any of the {limited} comparisons; "
+            "narrow the domain to where float64 holds",
+        )
+    return AutodiffResult("agree", derivatives, compared, limited, worst, None,
+                          time.perf_counter() - start)
+
+
+def relative(value: float, exact) -> float:
+    if not np.isfinite(value):
+        return float("inf")
+    with mpmath.workdps(30):
+        scale = max(abs(mpmath.mpf(value)), abs(exact))
+        return float(abs(mpmath.mpf(value) - exact) / scale) if scale else 0.0
+
+
+def shown(value) -> str:
+    return mpmath.nstr(mpmath.mpf(value), SHOWN_DIGITS) if not isinstance(value, float) \
+        else repr(value)
+
+
+def point_of(sample, index):
+    floats = sample.as_floats()
+    return tuple((s.name, repr(float(floats[s][index]))) for s in sample.symbols)
+
+
+def position(prepared, element):
+    return tuple(divmod(element, prepared.shape[1])) if len(prepared.shape) == 2 else ()

@@ -1,0 +1,190 @@
+"""Where claims are sampled: symbol domains, their defaults, and side conditions solved for sampling."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import mpmath
+import numpy as np
+import sympy
+
+from .prepare import InputError
+
+# Default interval for a symbol without a declared domain, by its SymPy assumptions (first match).
+# Sampling is uniform and never hits an end point, so (0, 3) gives strictly positive values.
+DEFAULT_DOMAINS: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("positive", (0.0, 3.0)),
+    ("negative", (-3.0, 0.0)),
+    ("nonnegative", (0.0, 3.0)),
+    ("nonpositive", (-3.0, 0.0)),
+    ("real", (-3.0, 3.0)),
+)
+UNASSUMING_DOMAIN = (-3.0, 3.0)
+
+# How many draws per wanted point before sampling under side conditions gives up.
+ATTEMPTS_PER_POINT = 400
+
+
+def default_domain(symbol: sympy.Symbol) -> tuple[float, float]:
+    for assumption, interval in DEFAULT_DOMAINS:
+        if symbol.assumptions0.get(assumption):
+            return interval
+    return UNASSUMING_DOMAIN
+
+
+def resolve_domains(symbols, declared) -> dict[sympy.Symbol, tuple[float, float]]:
+    """Each symbol's interval: the declared one, vetted against its assumptions, or the default."""
+    by_name = {}
+    for key, interval in (declared or {}).items():
+        name = key.name if isinstance(key, sympy.Symbol) else str(key)
+        by_name[name] = interval
+    domains = {}
+    for s in symbols:
+        if s.assumptions0.get("integer"):
+            raise InputError(f"symbol {s} is an integer; only real-valued symbols can be sampled")
+        interval = by_name.get(s.name)
+        if interval is None:
+            domains[s] = default_domain(s)
+            continue
+        try:
+            low, high = (float(v) for v in interval)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"the domain of {s} is {interval!r}; give it as a pair (low, high) of numbers"
+            ) from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise InputError(f"the domain of {s} is ({low}, {high}); both ends must be finite")
+        if not low < high:
+            raise InputError(
+                f"the domain of {s} is ({low}, {high}), which is empty or reversed; give (low, high)"
+                " with low < high"
+            )
+        if (s.is_positive and high <= 0) or (s.is_negative and low >= 0):
+            raise InputError(
+                f"the domain of {s} is ({low}, {high}), which contradicts its assumptions "
+                f"{ {k: v for k, v in s.assumptions0.items() if k in ('positive', 'negative')} }"
+            )
+        if s.is_positive:
+            low = max(low, 0.0)
+        if s.is_negative:
+            high = min(high, 0.0)
+        domains[s] = (low, high)
+    return domains
+
+
+@dataclass(frozen=True)
+class SideConditions:
+    """Linear side conditions, solved: each dependent symbol as an expression in the others."""
+
+    solved: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+
+    @property
+    def dependents(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(s for s, _ in self.solved)
+
+    def substitute(self, expr):
+        return expr.subs(dict(self.solved)) if self.solved else expr
+
+
+def solve_given(given) -> SideConditions:
+    solved: dict[sympy.Symbol, sympy.Expr] = {}
+    for eq in given:
+        difference = sympy.expand((eq.lhs - eq.rhs).subs(solved))
+        free = sorted(difference.free_symbols, key=lambda s: s.name)
+        if not free:
+            if difference == 0:
+                continue
+            raise InputError(f"side condition {eq} contradicts the ones before it")
+        poly = sympy.Poly(difference, *free)
+        if poly.total_degree() > 1:
+            raise InputError(
+                f"side condition {eq} is not linear; only linear side conditions can be sampled"
+            )
+        dependent = free[-1]
+        value = sympy.solve(difference, dependent)[0]
+        solved = {s: v.subs(dependent, value) for s, v in solved.items()}
+        solved[dependent] = value
+    return SideConditions(tuple(solved.items()))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Sampled points: the independent symbols' float64 values; dependents follow from `given`."""
+
+    symbols: tuple[sympy.Symbol, ...]
+    independent: tuple[sympy.Symbol, ...]
+    points: tuple[tuple[float, ...], ...]  # one tuple of independent values per point
+    conditions: SideConditions
+    attempts: int
+
+    @cached_property
+    def _dependents_mp(self):
+        return [(d, sympy.lambdify(self.independent, e, modules="mpmath"))
+                for d, e in self.conditions.solved]
+
+    def at_precision(self, index: int, dps: int) -> dict[sympy.Symbol, mpmath.mpf]:
+        """Point `index` with every symbol's value as an mpf, dependents exact at `dps` digits."""
+        with mpmath.workdps(dps):
+            values = {s: mpmath.mpf(v) for s, v in zip(self.independent, self.points[index])}
+            for dependent, f in self._dependents_mp:
+                values[dependent] = mpmath.mpf(f(*(values[s] for s in self.independent)))
+            return values
+
+    def as_floats(self) -> dict[sympy.Symbol, np.ndarray]:
+        """Every symbol's values across the points, in float64 (dependents rounded once)."""
+        columns = {s: np.array([p[i] for p in self.points], dtype=np.float64)
+                   for i, s in enumerate(self.independent)}
+        for dependent, expr in self.conditions.solved:
+            f = sympy.lambdify(self.independent, expr, modules="numpy")
+            columns[dependent] = np.broadcast_to(
+                np.asarray(f(*(columns[s] for s in self.independent)), dtype=np.float64),
+                (len(self.points),),
+            ).copy()
+        return columns
+
+
+def draw(symbols, domains, conditions: SideConditions, count: int, seed: int) -> Sample:
+    """`count` points drawn uniformly from the domains, kept only where the side conditions hold."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    dependents = set(conditions.dependents)
+    missing = [d for d in conditions.dependents if d not in domains]
+    for d in missing:
+        domains = {**domains, d: default_domain(d)}
+    independent = tuple(s for s in symbols if s not in dependents)
+    extra = tuple(
+        sorted({s for _, e in conditions.solved for s in e.free_symbols} - set(independent)
+               - dependents, key=lambda s: s.name)
+    )
+    independent = tuple(sorted((*independent, *extra), key=lambda s: s.name))
+    for s in extra:
+        domains = {**domains, s: domains.get(s, default_domain(s))}
+    solved_fns = [
+        (d, sympy.lambdify(independent, e, modules="math")) for d, e in conditions.solved
+    ]
+    points: list[tuple[float, ...]] = []
+    attempts = 0
+    while len(points) < count and attempts < ATTEMPTS_PER_POINT * count:
+        attempts += 1
+        point = tuple(uniform_open(rng, *domains[s]) for s in independent)
+        if all(strictly_inside(f(*point), domains[d]) for d, f in solved_fns):
+            points.append(point)
+    if conditions.solved and len(points) < count:
+        raise InputError(
+            f"only {len(points)} of {count} points satisfy the side conditions inside the domains "
+            f"after {attempts} draws; the side conditions may contradict the domains"
+        )
+    all_symbols = tuple(sorted({*independent, *dependents}, key=lambda s: s.name))
+    return Sample(all_symbols, independent, tuple(points), conditions, attempts)
+
+
+def uniform_open(rng: np.random.Generator, low: float, high: float) -> float:
+    while True:
+        value = low + (high - low) * rng.random()
+        if low < value < high:
+            return float(value)
+
+
+def strictly_inside(value: float, interval: tuple[float, float]) -> bool:
+    return interval[0] < value < interval[1]

@@ -1,0 +1,115 @@
+"""Checks one claim three ways and decides its verdict. Runs inside a worker process."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+
+from .domains import draw, resolve_domains, solve_given
+from .model import Claim
+from .prepare import InputError, prepare
+from .results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
+
+DEFAULT_POINTS = 20
+DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave
+
+
+def check_claim(
+    claim: Claim,
+    *,
+    seed: int = 0,
+    points: int = DEFAULT_POINTS,
+    timeout: float = DEFAULT_TIMEOUT,
+    emit: Callable[[str, object], None] = lambda method, result: None,
+    debug: bool = False,
+) -> ClaimResult:
+    """The verdict on `claim`; `emit` receives each method's result as soon as it is known."""
+    from .autodiff import check_autodiff  # JAX is imported only inside workers
+    from .numeric import Evaluations, check_numeric
+    from .symbolic import check_symbolic
+
+    start = time.perf_counter()
+    label = claim.context.label
+
+    def result(verdict, message, **methods):
+        return ClaimResult(verdict, message, label, seed, seconds=time.perf_counter() - start,
+                           **methods)
+
+    try:
+        prepared = prepare(claim)
+        domains = resolve_domains(prepared.symbols, claim.context.domains)
+        conditions = solve_given(prepared.given)
+        sample = draw(prepared.symbols, domains, conditions, points, seed)
+    except InputError as error:
+        return result("error", str(error))
+    except Exception as error:  # SymPy can raise from deep inside doit() on odd input
+        return result("error", internal("preparing the claim", error, debug))
+
+    methods: dict[str, object] = {}
+    try:
+        evaluations = Evaluations(prepared, sample)
+        methods["numeric"] = check_numeric(evaluations)
+        emit("numeric", methods["numeric"])
+        methods["autodiff"] = check_autodiff(evaluations)
+        emit("autodiff", methods["autodiff"])
+    except Exception as error:
+        return result("error", internal("the numeric and autodiff checks", error, debug),
+                      **methods)
+    remaining = timeout - (time.perf_counter() - start)
+    try:
+        methods["symbolic"] = check_symbolic(prepared, conditions, remaining)
+    except Exception as error:
+        methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
+    verdict, message = decide(methods["symbolic"], methods["numeric"], methods["autodiff"])
+    return result(verdict, message, **methods)
+
+
+def decide(
+    symbolic: SymbolicResult | None, numeric: NumericResult | None, autodiff: AutodiffResult | None
+) -> tuple[str, str]:
+    """Combine the three methods; anything short of agreement is never a pass."""
+    if numeric is None:
+        return "error", "the step timed out before the numeric check finished"
+    zero = symbolic is not None and symbolic.status == "zero"
+    if numeric.status == "refuted":
+        if zero:
+            return "error", (
+                "checkers disagree: SymPy reduced lhs − rhs to zero, but the sides differ by a "
+                f"relative {numeric.max_relative_error:.3g} at a point"
+            )
+        return "refuted", (
+            f"the sides differ by a relative {numeric.max_relative_error:.3g} at a point, "
+            f"confirmed at {numeric.counterexample.digits} digits"
+        )
+    if symbolic is not None and symbolic.status == "constant":
+        if numeric.status == "agree":
+            return "error", (
+                f"checkers disagree: SymPy reduced lhs − rhs to the constant {symbolic.constant}, "
+                f"but the sides agree at {numeric.points} points"
+            )
+        return "refuted", f"lhs − rhs reduces to the nonzero constant {symbolic.constant}"
+    if numeric.status != "agree":
+        return "error", numeric.message
+    if autodiff is None:
+        return "error", "the step timed out before the autodiff check finished"
+    if autodiff.status == "refuted":
+        return "error", f"checkers disagree: mpmath agrees but {autodiff.message}"
+    if autodiff.status in ("error", "limited"):
+        return "error", f"autodiff check: {autodiff.message}"
+    evidence = f"{numeric.points} points agree"
+    if autodiff.status == "agree":
+        evidence += f", autodiff agrees at {autodiff.points}"
+    if zero:
+        strategies = ", ".join(name for name, _ in symbolic.certificate)
+        return "proved", f"SymPy reduced lhs − rhs to zero ({strategies}); {evidence}"
+    why = "timed out" if symbolic is None or symbolic.status == "timeout" else "left a residual"
+    return "confirmed", f"no symbolic proof (SymPy {why}); {evidence}"
+
+
+def internal(where: str, error: Exception, debug: bool) -> str:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = f"internal error in {where}: {type(error).__name__}: {first_line}"[:300]
+    if debug:
+        text += "\n" + traceback.format_exc()
+    return text

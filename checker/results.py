@@ -1,0 +1,190 @@
+"""What the checks find: frozen records with their evidence, from one method up to a whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Derivation, Step
+
+Verdict = Literal["proved", "confirmed", "refuted", "error"]
+VERDICTS: tuple[Verdict, ...] = ("proved", "confirmed", "refuted", "error")
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where the sides differ, with both values, confirmed at a higher precision."""
+
+    point: tuple[tuple[str, str], ...]  # (symbol, value) pairs; floats exactly as sampled
+    lhs: str
+    rhs: str
+    relative_error: float
+    element: tuple[int, ...] = ()  # which matrix entry, for matrix claims
+    digits: int = 0  # precision of the values shown
+    method: str = "numeric"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    strategy: str
+    outcome: str  # "zero", "nonzero constant", "residual", "timeout", "raised ..."
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SymbolicResult:
+    status: Literal["zero", "constant", "residual", "timeout", "failed"]
+    certificate: tuple[tuple[str, int], ...] = ()  # (strategy, entries it reduced to zero)
+    residual: str = ""  # lhs − rhs as far as the strategies got, when not zero
+    constant: str = ""  # the nonzero constant, for status "constant"
+    attempts: tuple[Attempt, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class NumericResult:
+    status: Literal["agree", "refuted", "insufficient"]
+    points: int  # valid points compared
+    skipped: int  # points where a side is undefined
+    max_relative_error: float
+    digits: int
+    rechecked: int = 0  # mismatches re-evaluated at higher precision that turned out to be noise
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class AutodiffResult:
+    status: Literal["agree", "refuted", "not applicable", "limited", "error"]
+    derivatives: int = 0  # Derivative nodes evaluated with JAX
+    points: int = 0  # (side, point) comparisons that float64 could represent
+    float64_limited: int = 0  # comparisons float64 could not represent: not evidence either way
+    max_relative_error: float = 0.0
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The verdict on one claim (a step at one instance, e.g. K = 3) with each method's evidence."""
+
+    verdict: Verdict
+    message: str
+    label: str = ""
+    seed: int = 0
+    symbolic: SymbolicResult | None = None
+    numeric: NumericResult | None = None
+    autodiff: AutodiffResult | None = None
+    seconds: float = 0.0
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        if self.verdict != "refuted":
+            return None
+        for method in (self.numeric, self.autodiff):
+            if method is not None and method.counterexample is not None:
+                return method.counterexample
+        return None
+
+
+# Which claim decides a step with several instances: a confirmed counterexample is decisive.
+PRECEDENCE: dict[Verdict, int] = {"refuted": 3, "error": 2, "confirmed": 1, "proved": 0}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdict on a step: the most severe of its claims' verdicts, with all of them kept."""
+
+    claims: tuple[ClaimResult, ...]
+
+    @property
+    def deciding(self) -> ClaimResult:
+        return max(self.claims, key=lambda c: PRECEDENCE[c.verdict])
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.deciding.verdict
+
+    @property
+    def message(self) -> str:
+        deciding = self.deciding
+        where = f" (at {deciding.label})" if deciding.label and len(self.claims) > 1 else ""
+        return deciding.message + where
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        return self.deciding.counterexample
+
+    @property
+    def symbolic(self) -> SymbolicResult | None:
+        return self.deciding.symbolic
+
+    @property
+    def numeric(self) -> NumericResult | None:
+        return self.deciding.numeric
+
+    @property
+    def autodiff(self) -> AutodiffResult | None:
+        return self.deciding.autodiff
+
+    @property
+    def seconds(self) -> float:
+        return sum(c.seconds for c in self.claims)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """A step of a derivation, its result, and for an erratum the result of its correction."""
+
+    step: Step
+    result: StepResult
+    correction: StepResult | None = None
+
+    def ok(self, strict: bool = False) -> bool:
+        passing = ("proved",) if strict else ("proved", "confirmed")
+        if self.step.erratum:
+            return self.result.verdict == "refuted" and (
+                self.correction is not None and self.correction.verdict in passing
+            )
+        return self.result.verdict in passing
+
+
+@dataclass(frozen=True)
+class DerivationOutcome:
+    derivation: Derivation
+    steps: tuple[StepOutcome, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    derivations: tuple[DerivationOutcome, ...]
+    seed: int
+    points: int
+    timeout: float
+    strict: bool = False
+    versions: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def outcomes(self) -> tuple[StepOutcome, ...]:
+        return tuple(s for d in self.derivations for s in d.steps)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(VERDICTS, 0)
+        for outcome in self.outcomes:
+            counts[outcome.result.verdict] += 1
+        return counts
+
+    @property
+    def errata(self) -> tuple[StepOutcome, ...]:
+        return tuple(s for s in self.outcomes if s.step.erratum)
+
+    @property
+    def failures(self) -> tuple[StepOutcome, ...]:
+        return tuple(s for s in self.outcomes if not s.ok(self.strict))
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.outcomes) and not self.failures

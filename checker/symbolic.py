@@ -1,0 +1,175 @@
+"""The symbolic check: a portfolio of SymPy rewritings applied to lhs − rhs under a time budget.
+
+The strategy that reduces the difference to zero is the certificate. `exp→u, cancel` is a decision
+procedure for this family: with u = e^z, sigmoid, softmax and their gradients are rational in u,
+and `cancel` puts a rational function in canonical form.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+import mpmath
+import sympy
+
+from .domains import SideConditions
+from .prepare import Prepared
+from .results import Attempt, SymbolicResult
+
+
+class OutOfTime(Exception):
+    pass
+
+
+def exp_to_rational(expr):
+    """Write every e^(c·m) as u_m^c (u_m = e^m > 0) and logs of products as sums; then cancel.
+
+    Sound: exp and log are replaced by what they equal on the reals, so a zero here is a zero of
+    the original wherever it is defined.
+    """
+    units: dict[sympy.Expr, sympy.Symbol] = {}
+
+    def unit(monomial):
+        if monomial not in units:
+            units[monomial] = sympy.Dummy(f"u{len(units)}", positive=True)
+        return units[monomial]
+
+    def rational_exp(arg):
+        factors = []
+        for term in sympy.Add.make_args(sympy.expand(arg)):
+            coeff, monomial = term.as_coeff_Mul()
+            if coeff.is_Rational and monomial != 1:
+                factors.append(unit(monomial / coeff.q) ** coeff.p)
+            else:
+                factors.append(unit(term))
+        return sympy.Mul(*factors)
+
+    rational = expr.replace(sympy.exp, rational_exp)
+
+    def split_log(arg):
+        return sympy.expand_log(sympy.log(sympy.factor(sympy.cancel(arg))), force=False)
+
+    rational = rational.replace(sympy.log, split_log)
+    logs_back = {sympy.log(u): monomial for monomial, u in units.items()}
+    rational = sympy.expand_log(rational, force=False).xreplace(logs_back)
+    return sympy.cancel(sympy.together(rational))
+
+
+STRATEGIES = (
+    ("cancel", sympy.cancel),
+    ("exp→u, cancel", exp_to_rational),
+    ("expand_log, cancel", lambda e: sympy.cancel(sympy.expand_log(e, force=False))),
+    ("simplify", sympy.simplify),
+)
+
+
+@contextmanager
+def budget(seconds: float):
+    """Raise OutOfTime after `seconds`, where signals can be used (the main thread)."""
+    if seconds <= 0:
+        raise OutOfTime
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_symbolic(prepared: Prepared, conditions: SideConditions, seconds: float) -> SymbolicResult:
+    start = time.perf_counter()
+    deadline = start + seconds
+    attempts: list[Attempt] = []
+    certificate: Counter[str] = Counter()
+    residuals = []
+    try:
+        with budget(seconds):
+            differences = [
+                conditions.substitute(lhs - rhs)
+                for lhs, rhs in zip(prepared.lhs_evaluated, prepared.rhs_evaluated)
+            ]
+    except OutOfTime:
+        return SymbolicResult("timeout", seconds=time.perf_counter() - start,
+                              attempts=(Attempt("side conditions", "timeout", seconds),))
+    timed_out = False
+    for difference in differences:
+        if difference == 0:
+            certificate["zero after doit"] += 1
+            continue
+        outcome = reduce(difference, deadline, attempts)
+        if outcome is None:
+            timed_out = True
+            residuals.append(difference)
+            break
+        strategy, reduced = outcome
+        if reduced == 0:
+            certificate[strategy] += 1
+            continue
+        constant = nonzero_constant(reduced)
+        if constant is not None:
+            return SymbolicResult(
+                "constant", residual=str(reduced), constant=constant, attempts=tuple(attempts),
+                seconds=time.perf_counter() - start,
+            )
+        residuals.append(reduced)
+    elapsed = time.perf_counter() - start
+    if residuals:
+        shown = min(residuals, key=sympy.count_ops)
+        status = "timeout" if timed_out else "residual"
+        return SymbolicResult(status, residual=str(shown), attempts=tuple(attempts), seconds=elapsed)
+    return SymbolicResult("zero", certificate=tuple(certificate.items()), attempts=tuple(attempts),
+                          seconds=elapsed)
+
+
+def reduce(difference, deadline: float, attempts: list[Attempt]):
+    """The first strategy that reduces `difference` to zero, else the smallest leftover."""
+    leftovers = []
+    for name, strategy in STRATEGIES:
+        began = time.perf_counter()
+        try:
+            with budget(deadline - began):
+                reduced = strategy(difference)
+        except OutOfTime:
+            attempts.append(Attempt(name, "timeout", time.perf_counter() - began))
+            return None
+        except Exception as error:  # one strategy raising is recorded, not fatal
+            attempts.append(Attempt(name, f"raised {type(error).__name__}: {error}"[:160],
+                                    time.perf_counter() - began))
+            continue
+        spent = time.perf_counter() - began
+        if reduced == 0:
+            attempts.append(Attempt(name, "zero", spent))
+            return name, reduced
+        if nonzero_constant(reduced) is not None:
+            attempts.append(Attempt(name, "nonzero constant", spent))
+            return name, reduced
+        attempts.append(Attempt(name, "residual", spent))
+        leftovers.append((name, reduced))
+    if not leftovers:
+        return "none", difference
+    return min(leftovers, key=lambda x: sympy.count_ops(x[1]))
+
+
+def nonzero_constant(expr) -> str | None:
+    """The value of `expr` if it is a constant that is certainly not zero, else None."""
+    if expr.free_symbols or not expr.is_number:
+        return None
+    with mpmath.workdps(60):
+        value = sympy.N(expr, 50)
+    if value.is_real is False or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return None
+    if value.is_zero is False and abs(value) > sympy.Float("1e-40"):
+        return str(sympy.N(expr, 15))
+    return None

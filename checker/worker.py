@@ -1,0 +1,180 @@
+"""Worker processes that check claims and can be killed at their time limit.
+
+SymPy cannot be interrupted from another thread, so every claim runs in a spawned process (never
+forked: JAX must not be forked once started). A claim past its limit has its worker killed and
+replaced; the methods it had finished still count.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from multiprocessing.connection import wait
+
+from .model import Claim
+from .results import ClaimResult, SymbolicResult
+
+GRACE = 0.75  # seconds a worker gets past the time limit before it is killed
+
+
+@dataclass(frozen=True)
+class Job:
+    claim: Claim
+    seed: int
+    points: int
+    timeout: float
+    debug: bool = False
+
+
+def serve(conn) -> None:
+    """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    from . import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
+
+    conn.send(("ready", None, None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        key, job = message
+
+        def emit(method, result, key=key):
+            conn.send(("partial", key, (method, result)))
+
+        result = engine.check_claim(job.claim, seed=job.seed, points=job.points,
+                                    timeout=job.timeout, emit=emit, debug=job.debug)
+        conn.send(("done", key, result))
+
+
+@dataclass
+class Worker:
+    process: object
+    conn: object
+    ready: bool = False
+    key: int | None = None
+    job: Job | None = None
+    deadline: float = 0.0
+    started: float = 0.0
+    partials: dict = field(default_factory=dict)
+
+
+class Pool:
+    def __init__(self, size: int | None = None):
+        self.size = size or max(1, min(2, os.cpu_count() or 1))
+        self.context = get_context("spawn")
+        self.workers: list[Worker] = []
+
+    def spawn(self) -> Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=serve, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        worker = Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def retire(self, worker: Worker) -> None:
+        self.workers.remove(worker)
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            try:
+                worker.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            self.retire(worker)
+
+    def run(self, jobs: list[Job], on_result=None) -> list[ClaimResult]:
+        """Every job's result, in order; `on_result(index, result)` is called as each finishes."""
+        pending = deque(enumerate(jobs))
+        results: dict[int, ClaimResult] = {}
+        while len(self.workers) < min(self.size, max(1, len(jobs))):
+            self.spawn()
+
+        def finish(key, result):
+            results[key] = result
+            if on_result is not None:
+                on_result(key, result)
+
+        while len(results) < len(jobs):
+            for worker in self.workers:
+                if worker.ready and worker.key is None and pending:
+                    key, job = pending.popleft()
+                    try:
+                        worker.conn.send((key, job))
+                    except (pickle.PicklingError, AttributeError, TypeError) as error:
+                        finish(key, ClaimResult(
+                            "error", f"the claim cannot be sent to a worker process: {error}",
+                            job.claim.context.label, job.seed))
+                        continue
+                    now = time.monotonic()
+                    worker.key, worker.job, worker.partials = key, job, {}
+                    worker.started, worker.deadline = now, now + job.timeout + GRACE
+            busy = [w for w in self.workers if w.key is not None]
+            wait_for = min((w.deadline for w in busy), default=time.monotonic() + 30)
+            ready = wait([w.conn for w in self.workers], max(0.0, wait_for - time.monotonic()))
+            for conn in ready:
+                worker = next(w for w in self.workers if w.conn is conn)
+                try:
+                    kind, key, payload = conn.recv()
+                except (EOFError, OSError):
+                    if worker.key is not None:
+                        finish(worker.key, ClaimResult(
+                            "error", "the worker process died while checking this claim",
+                            worker.job.claim.context.label, worker.job.seed,
+                            seconds=time.monotonic() - worker.started))
+                    self.retire(worker)
+                    self.spawn()
+                    continue
+                if kind == "ready":
+                    worker.ready = True
+                elif kind == "partial":
+                    method, result = payload
+                    worker.partials[method] = result
+                elif kind == "done":
+                    finish(key, payload)
+                    worker.key = worker.job = None
+            now = time.monotonic()
+            for worker in [w for w in self.workers if w.key is not None and now > w.deadline]:
+                finish(worker.key, timed_out(worker, now))
+                self.retire(worker)
+                self.spawn()
+        return [results[i] for i in range(len(jobs))]
+
+
+def timed_out(worker: Worker, now: float) -> ClaimResult:
+    from .engine import decide
+
+    job = worker.job
+    numeric = worker.partials.get("numeric")
+    autodiff = worker.partials.get("autodiff")
+    symbolic = SymbolicResult("timeout", seconds=now - worker.started)
+    verdict, message = decide(symbolic, numeric, autodiff)
+    if numeric is None or autodiff is None:
+        message = f"the step hit its time limit of {job.timeout:g} s before it could be checked"
+        verdict = "error"
+    return ClaimResult(verdict, message, job.claim.context.label, job.seed, symbolic, numeric,
+                       autodiff, now - worker.started)
+
+
+_pool: Pool | None = None
+
+
+def shared_pool() -> Pool:
+    global _pool
+    if _pool is None:
+        _pool = Pool()
+        atexit.register(_pool.close)
+    return _pool
