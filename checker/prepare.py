@@ -168,11 +168,24 @@ def prepare(claim: Claim) -> Prepared:
     lhs_d = tuple(evaluate(e, "left-hand side") for e in lhs_x)
     rhs_d = tuple(evaluate(e, "right-hand side") for e in rhs_x)
     free = set().union(*(e.free_symbols for e in (*lhs_x, *rhs_x, *lhs_d, *rhs_d)))
-    for g in given:
-        free |= g.free_symbols
+    given, free = relevant(given, free)
     symbols = tuple(sorted(free, key=lambda s: s.name))
     check_symbol_names([*lhs_x, *rhs_x, *given])
     return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given)
+
+
+def relevant(given, free):
+    """The side conditions that bear on the claim: those sharing a symbol with it, transitively."""
+    kept, free = [], set(free)
+    changed = True
+    while changed:
+        changed = False
+        for g in given:
+            if g not in kept and g.free_symbols & free:
+                kept.append(g)
+                free |= g.free_symbols
+                changed = True
+    return tuple(g for g in given if g in kept), free
 
 
 def evaluate(expr, side: str):

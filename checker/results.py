@@ -110,8 +110,54 @@ class StepResult:
     @property
     def message(self) -> str:
         deciding = self.deciding
-        where = f" (at {deciding.label})" if deciding.label and len(self.claims) > 1 else ""
-        return deciding.message + where
+        if not deciding.label or len(self.claims) == 1:
+            return deciding.message
+        if all(c.verdict == deciding.verdict for c in self.claims) and len(self.claims) > 1:
+            return f"{deciding.message} (each of {', '.join(self.labels)})"
+        return f"{deciding.message} (at {deciding.label})"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(c.label for c in self.claims)
+
+    # Totals over the claims, for reports.
+    def methods(self, name: str) -> list:
+        return [getattr(c, name) for c in self.claims if getattr(c, name) is not None]
+
+    @property
+    def strategies(self) -> tuple[str, ...]:
+        names: dict[str, None] = {}
+        for symbolic in self.methods("symbolic"):
+            names.update(dict.fromkeys(name for name, _ in symbolic.certificate))
+        return tuple(names)
+
+    @property
+    def numeric_points(self) -> int:
+        return sum(n.points for n in self.methods("numeric"))
+
+    @property
+    def numeric_skipped(self) -> int:
+        return sum(n.skipped for n in self.methods("numeric"))
+
+    @property
+    def numeric_max_error(self) -> float:
+        return max((n.max_relative_error for n in self.methods("numeric")), default=0.0)
+
+    @property
+    def autodiff_points(self) -> int:
+        return sum(a.points for a in self.methods("autodiff"))
+
+    @property
+    def autodiff_limited(self) -> int:
+        return sum(a.float64_limited for a in self.methods("autodiff"))
+
+    @property
+    def autodiff_max_error(self) -> float:
+        return max((a.max_relative_error for a in self.methods("autodiff")), default=0.0)
+
+    @property
+    def derivatives(self) -> int:
+        return sum(a.derivatives for a in self.methods("autodiff"))
 
     @property
     def counterexample(self) -> Counterexample | None:

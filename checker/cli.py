@@ -1,0 +1,119 @@
+"""The command line: `derivcheck verify`, `derivcheck list`. The only module that does I/O."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from enum import IntEnum
+
+from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from .loader import LoadError, builtin, load_path, select
+
+
+class ExitCode(IntEnum):
+    OK = 0  # every step proved or confirmed, every erratum refuted
+    FAILED = 1  # some step failed
+    USAGE = 2  # bad arguments or an unusable derivations file
+    INTERNAL = 3  # a bug in derivcheck
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="derivcheck",
+        description="Check every step of a derivation with SymPy, mpmath and JAX autodiff.",
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="check derivations (all by default)")
+    verify.add_argument("names", nargs="*", metavar="NAME", help="derivations to check")
+    verify.add_argument("--path", action="append", default=[], metavar="FILE.py",
+                        help="check the derivations defined in this Python file")
+    verify.add_argument("--step", action="append", type=positive_int, default=[], metavar="N",
+                        help="check only step N (repeatable)")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    verify.add_argument("--strict", action="store_true",
+                        help="fail on 'confirmed' too: every step needs a symbolic proof")
+    verify.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    verify.add_argument("--points", type=positive_int, default=DEFAULT_POINTS,
+                        help=f"sample points per claim (default {DEFAULT_POINTS})")
+    verify.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
+                        help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})")
+    verify.add_argument("-v", "--verbose", action="store_true", help="every method's detail")
+    verify.add_argument("--debug", action="store_true", help="show tracebacks")
+    listing = commands.add_parser("list", help="list the derivations")
+    listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    return top
+
+
+def gather(args) -> list:
+    if args.path:
+        available = [d for path in args.path for d in load_path(path)]
+    else:
+        available = list(builtin())
+    return select(available, getattr(args, "names", []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except LoadError as error:
+        print(f"derivcheck: error: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("derivcheck: interrupted", file=sys.stderr)
+        return ExitCode.FAILED
+    except Exception as error:  # a bug in derivcheck: say so in one line unless --debug
+        if getattr(args, "debug", False):
+            raise
+        print(f"derivcheck: internal error: {type(error).__name__}: {error} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return ExitCode.INTERNAL
+
+
+def run(args) -> int:
+    derivations = gather(args)
+    if args.command == "list":
+        for d in derivations:
+            print(f"{d.name:<24} {len(d.steps):>3} steps  {d.title}")
+        return ExitCode.OK
+    from .api import verify_derivations
+    from .report_json import render_json
+    from .report_text import render_text
+
+    if args.step and len(derivations) != 1:
+        raise LoadError("--step needs exactly one derivation NAME")
+    report = verify_derivations(
+        derivations, seed=args.seed, points=args.points, timeout=args.timeout,
+        strict=args.strict, steps=set(args.step) or None, debug=args.debug,
+    )
+    if not report.outcomes:
+        raise LoadError("no step matched; see `derivcheck list` for names and step counts")
+    text = render_json(report) if args.format == "json" else render_text(report,
+                                                                          verbose=args.verbose)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        if args.format != "text":
+            print(render_text(report).splitlines()[-1])
+    else:
+        sys.stdout.write(text)
+    return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""The report as plain text that fits an 80-column terminal and reads well in a CI log."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .readable import to_text
+from .results import Counterexample, Report, StepOutcome, StepResult
+
+WIDTH = 80
+MARKS = {"proved": "✓", "confirmed": "~", "refuted": "✗", "error": "!"}
+INDENT = " " * 6
+SYMBOLIC_STATUS = {
+    "zero": "zero",
+    "constant": "nonzero constant",
+    "residual": "not reduced to zero",
+    "timeout": "timed out",
+    "failed": "failed",
+}
+
+
+def render_text(report: Report, *, verbose: bool = False) -> str:
+    lines = [header(report), ""]
+    for d in report.derivations:
+        lines.append(f"{d.derivation.name} — {d.derivation.title}")
+        lines.append(f"  ({d.derivation.where})")
+        for outcome in d.steps:
+            lines.extend(step_lines(outcome, report, d.derivation.name, verbose))
+        lines.append("")
+    lines.extend(errata_lines(report))
+    lines.extend(failure_lines(report))
+    lines.extend(wrapped(summary_line(report), "", "  "))
+    return "\n".join(lines) + "\n"
+
+
+def header(report: Report) -> str:
+    versions = dict(report.versions)
+    return (
+        f"derivcheck {versions.get('derivcheck', '?')} · seed {report.seed} · "
+        f"{report.points} points · time limit {report.timeout:g} s per claim"
+        + (" · strict" if report.strict else "")
+    )
+
+
+def wrapped(text: str, first: str, rest: str = INDENT) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False) or [first.rstrip()]
+
+
+def verdict_label(outcome: StepOutcome, strict: bool) -> str:
+    verdict = outcome.result.verdict
+    label = f"{MARKS[verdict]} {verdict}"
+    if outcome.step.erratum:
+        label += " (erratum, as expected)" if verdict == "refuted" else " (erratum NOT refuted)"
+    elif not outcome.ok(strict):
+        label += " — FAILED"
+    return label
+
+
+def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -> list[str]:
+    step, result = outcome.step, outcome.result
+    lines = wrapped(to_text(step.latex), f"  {step.number:>2}  ")
+    place = step.where if step.where else ""
+    lines.append(f"{INDENT}{verdict_label(outcome, report.strict)} · {place}")
+    lines.extend(wrapped(method_summary(result), INDENT))
+    if step.note and (step.erratum or verbose or not outcome.ok(report.strict)):
+        lines.extend(wrapped("note: " + step.note, INDENT))
+    if result.verdict in ("refuted", "error") or verbose:
+        lines.extend(wrapped(result.message, INDENT))
+    if result.counterexample is not None:
+        lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
+        lines.extend(wrapped(f"re-run: derivcheck verify {name} --step {step.number} "
+                             f"--seed {report.seed}", INDENT))
+    if verbose:
+        lines.extend(instance_lines(result))
+    if step.correction is not None and outcome.correction is not None:
+        corrected = outcome.correction
+        inner = INDENT + " " * 11
+        lines.extend(wrapped(to_text(step.correction.latex), INDENT + "corrected: ", inner))
+        lines.append(f"{inner}{MARKS[corrected.verdict]} {corrected.verdict}"
+                     + ("" if corrected.verdict in passing(report.strict) else " — FAILED"))
+        lines.extend(wrapped(method_summary(corrected), inner, inner))
+        if corrected.verdict not in passing(report.strict):
+            lines.extend(wrapped(corrected.message, inner, inner))
+    return lines
+
+
+def passing(strict: bool) -> tuple[str, ...]:
+    return ("proved",) if strict else ("proved", "confirmed")
+
+
+def method_summary(result: StepResult) -> str:
+    parts = []
+    symbolic = result.methods("symbolic")
+    if symbolic:
+        statuses = {s.status for s in symbolic}
+        if statuses == {"zero"}:
+            parts.append("symbolic: " + ", ".join(result.strategies))
+        else:
+            shown = next(s for s in symbolic if s.status != "zero")
+            parts.append(f"symbolic: {SYMBOLIC_STATUS[shown.status]}")
+    else:
+        parts.append("symbolic: not run")
+    refuting = [n for n in result.methods("numeric") if n.status == "refuted"]
+    if refuting:
+        parts.append(f"numeric: refuted, confirmed at {refuting[0].counterexample.digits} digits")
+    elif result.methods("numeric"):
+        text = f"numeric: {result.numeric_points} pts, max rel {result.numeric_max_error:.1e}"
+        if result.numeric_skipped:
+            text += f", {result.numeric_skipped} skipped"
+        parts.append(text)
+    autodiff = result.methods("autodiff")
+    if autodiff and all(a.status == "not applicable" for a in autodiff):
+        parts.append("autodiff: no derivative")
+    elif autodiff:
+        text = f"autodiff: {result.autodiff_points} pts, max rel {result.autodiff_max_error:.1e}"
+        if result.autodiff_limited:
+            text += f", {result.autodiff_limited} float64-limited"
+        parts.append(text)
+    parts.append(f"{result.seconds:.1f} s")
+    labels = [c.label for c in result.claims if c.label]
+    if labels:
+        parts.insert(0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1
+                     else labels[0])
+    return " · ".join(parts)
+
+
+def counterexample_lines(example: Counterexample, label: str) -> list[str]:
+    where = f" at {label}" if label else ""
+    entry = f", entry {list(example.element)}" if example.element else ""
+    point = ", ".join(f"{k}={v}" for k, v in example.point)
+    lines = wrapped(f"counterexample ({example.method}{where}{entry}): {point}", INDENT)
+    lines.append(f"{INDENT}  lhs = {example.lhs}")
+    lines.append(f"{INDENT}  rhs = {example.rhs}")
+    lines.append(f"{INDENT}  relative error {example.relative_error:.3g}")
+    return lines
+
+
+def instance_lines(result: StepResult) -> list[str]:
+    lines = []
+    for claim in result.claims:
+        head = f"{claim.label or 'claim'}: {MARKS[claim.verdict]} {claim.verdict}, seed {claim.seed}"
+        lines.extend(wrapped(head, INDENT + "  "))
+        if claim.symbolic is not None:
+            for attempt in claim.symbolic.attempts:
+                lines.extend(wrapped(f"{attempt.strategy}: {attempt.outcome} "
+                                     f"({attempt.seconds:.2f} s)", INDENT + "    "))
+            if claim.symbolic.residual:
+                lines.extend(wrapped(f"residual: {claim.symbolic.residual}", INDENT + "    "))
+    return lines
+
+
+def errata_lines(report: Report) -> list[str]:
+    errata = report.errata
+    if not errata:
+        return []
+    lines = [f"Errata in the notes ({len(errata)}):"]
+    for derivation in report.derivations:
+        for outcome in derivation.steps:
+            if not outcome.step.erratum:
+                continue
+            step = outcome.step
+            lines.extend(wrapped(f"{derivation.derivation.name} step {step.number} "
+                                 f"({step.where}): {to_text(step.latex)}", "  - ", "    "))
+            lines.extend(wrapped(f"should read: {to_text(step.correction.latex)}", "    "))
+            example = outcome.result.counterexample
+            if example is not None:
+                lines.extend(wrapped(f"counterexample: lhs = {example.lhs}, rhs = {example.rhs}",
+                                     "    "))
+    return [*lines, ""]
+
+
+def failure_lines(report: Report) -> list[str]:
+    failures = report.failures
+    if not failures:
+        return []
+    lines = [f"Failed steps ({len(failures)}):"]
+    for derivation in report.derivations:
+        for outcome in derivation.steps:
+            if outcome in failures:
+                lines.extend(wrapped(f"{derivation.derivation.name} step {outcome.step.number}: "
+                                     f"{outcome.result.verdict} — {outcome.result.message}",
+                                     "  - ", "    "))
+    return [*lines, ""]
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    errata = report.errata
+    refuted_errata = sum(1 for s in errata if s.result.verdict == "refuted")
+    status = "PASSED" if report.passed else f"FAILED ({len(report.failures)} failing)"
+    return (
+        f"{status}: {len(report.outcomes)} steps · {counts['proved']} proved · "
+        f"{counts['confirmed']} confirmed · {counts['refuted']} refuted · {counts['error']} error"
+        f" · errata {refuted_errata}/{len(errata)} refuted as expected · {report.seconds:.1f} s"
+    )
