@@ -6,6 +6,17 @@ from .model import Claim, Context, Correction, Definition, Derivation, Step
 from .results import ClaimResult, Counterexample, Report, StepResult
 
 __all__ = [
-    "Claim", "ClaimResult", "Context", "Correction", "Counterexample", "Definition",
-    "Derivation", "Report", "Step", "StepResult", "sigmoid", "verify_derivations", "verify_step",
+    "Claim",
+    "ClaimResult",
+    "Context",
+    "Correction",
+    "Counterexample",
+    "Definition",
+    "Derivation",
+    "Report",
+    "Step",
+    "StepResult",
+    "sigmoid",
+    "verify_derivations",
+    "verify_step",
 ]

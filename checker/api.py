@@ -95,13 +95,23 @@ def verify_derivations(
             if (d.name, s.number, "as written") not in grouped:
                 continue
             correction = grouped.get((d.name, s.number, "corrected"))
-            step_outcomes.append(StepOutcome(
-                s, StepResult(tuple(grouped[(d.name, s.number, "as written")])),
-                StepResult(tuple(correction)) if correction else None,
-            ))
+            step_outcomes.append(
+                StepOutcome(
+                    s,
+                    StepResult(tuple(grouped[(d.name, s.number, "as written")])),
+                    StepResult(tuple(correction)) if correction else None,
+                )
+            )
         outcomes.append(DerivationOutcome(d, tuple(step_outcomes)))
-    return Report(tuple(outcomes), seed, points, DEFAULT_TIMEOUT if timeout is None else timeout,
-                  strict, versions(), time.perf_counter() - start)
+    return Report(
+        tuple(outcomes),
+        seed,
+        points,
+        DEFAULT_TIMEOUT if timeout is None else timeout,
+        strict,
+        versions(),
+        time.perf_counter() - start,
+    )
 
 
 def versions() -> tuple[tuple[str, str], ...]:

@@ -37,8 +37,9 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
         env = {s.name: v for s, v in sample.as_floats().items()}
         values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
     except Untranslatable as error:
-        return AutodiffResult("error", derivatives, message=str(error),
-                              seconds=time.perf_counter() - start)
+        return AutodiffResult(
+            "error", derivatives, message=str(error), seconds=time.perf_counter() - start
+        )
     compared = limited = 0
     worst = 0.0
     for (side, element, _), column in zip(sides, values):
@@ -57,23 +58,40 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
                 continue
             lhs, rhs = (value, other) if side == 0 else (other, value)
             example = Counterexample(
-                point_of(sample, index), shown(lhs), shown(rhs), against_other,
-                position(prepared, element), 17, "autodiff",
+                point_of(sample, index),
+                shown(lhs),
+                shown(rhs),
+                against_other,
+                position(prepared, element),
+                17,
+                "autodiff",
             )
             return AutodiffResult(
-                "refuted", derivatives, compared + 1, limited, against_other, example,
+                "refuted",
+                derivatives,
+                compared + 1,
+                limited,
+                against_other,
+                example,
                 time.perf_counter() - start,
                 f"JAX autodiff of the {'left' if side == 0 else 'right'}-hand side differs from "
                 f"the other side by a relative {against_other:.3g}",
             )
     if compared == 0:
         return AutodiffResult(
-            "limited", derivatives, 0, limited, 0.0, None, time.perf_counter() - start,
+            "limited",
+            derivatives,
+            0,
+            limited,
+            0.0,
+            None,
+            time.perf_counter() - start,
             f"float64 cannot represent the values at any of the {limited} comparisons; "
             "narrow the domain to where float64 holds",
         )
-    return AutodiffResult("agree", derivatives, compared, limited, worst, None,
-                          time.perf_counter() - start)
+    return AutodiffResult(
+        "agree", derivatives, compared, limited, worst, None, time.perf_counter() - start
+    )
 
 
 def relative(value: float, exact) -> float:
@@ -85,8 +103,11 @@ def relative(value: float, exact) -> float:
 
 
 def shown(value) -> str:
-    return mpmath.nstr(mpmath.mpf(value), SHOWN_DIGITS) if not isinstance(value, float) \
+    return (
+        mpmath.nstr(mpmath.mpf(value), SHOWN_DIGITS)
+        if not isinstance(value, float)
         else repr(value)
+    )
 
 
 def point_of(sample, index):

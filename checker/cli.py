@@ -39,19 +39,41 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check derivations (all by default)")
     verify.add_argument("names", nargs="*", metavar="NAME", help="derivations to check")
-    verify.add_argument("--path", action="append", default=[], metavar="FILE.py",
-                        help="check the derivations defined in this Python file")
-    verify.add_argument("--step", action="append", type=positive_int, default=[], metavar="N",
-                        help="check only step N (repeatable)")
+    verify.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="check the derivations defined in this Python file",
+    )
+    verify.add_argument(
+        "--step",
+        action="append",
+        type=positive_int,
+        default=[],
+        metavar="N",
+        help="check only step N (repeatable)",
+    )
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    verify.add_argument("--strict", action="store_true",
-                        help="fail on 'confirmed' too: every step needs a symbolic proof")
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on 'confirmed' too: every step needs a symbolic proof",
+    )
     verify.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    verify.add_argument("--points", type=positive_int, default=DEFAULT_POINTS,
-                        help=f"sample points per claim (default {DEFAULT_POINTS})")
-    verify.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
-                        help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})")
+    verify.add_argument(
+        "--points",
+        type=positive_int,
+        default=DEFAULT_POINTS,
+        help=f"sample points per claim (default {DEFAULT_POINTS})",
+    )
+    verify.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=DEFAULT_TIMEOUT,
+        help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
     verify.add_argument("-v", "--verbose", action="store_true", help="every method's detail")
     verify.add_argument("--debug", action="store_true", help="show tracebacks")
     listing = commands.add_parser("list", help="list the derivations")
@@ -80,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug in derivcheck: say so in one line unless --debug
         if getattr(args, "debug", False):
             raise
-        print(f"derivcheck: internal error: {type(error).__name__}: {error} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"derivcheck: internal error: {type(error).__name__}: {error} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return ExitCode.INTERNAL
 
 
@@ -98,13 +123,19 @@ def run(args) -> int:
     if args.step and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
     report = verify_derivations(
-        derivations, seed=args.seed, points=args.points, timeout=args.timeout,
-        strict=args.strict, steps=set(args.step) or None, debug=args.debug,
+        derivations,
+        seed=args.seed,
+        points=args.points,
+        timeout=args.timeout,
+        strict=args.strict,
+        steps=set(args.step) or None,
+        debug=args.debug,
     )
     if not report.outcomes:
         raise LoadError("no step matched; see `derivcheck list` for names and step counts")
-    text = render_json(report) if args.format == "json" else render_text(report,
-                                                                          verbose=args.verbose)
+    text = (
+        render_json(report) if args.format == "json" else render_text(report, verbose=args.verbose)
+    )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)

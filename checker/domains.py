@@ -1,4 +1,4 @@
-"""Where claims are sampled: symbol domains, their defaults, and side conditions solved for sampling."""
+"""Where claims are sampled: symbol domains, their defaults, and side conditions solved."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def resolve_domains(symbols, declared) -> dict[sympy.Symbol, tuple[float, float]
             raise InputError(f"the domain of {s} is ({low}, {high}); both ends must be finite")
         if not low < high:
             raise InputError(
-                f"the domain of {s} is ({low}, {high}), which is empty or reversed; give (low, high)"
-                " with low < high"
+                f"the domain of {s} is ({low}, {high}), which is empty or reversed; "
+                "give (low, high) with low < high"
             )
         if (s.is_positive and high <= 0) or (s.is_negative and low >= 0):
             raise InputError(
@@ -121,8 +121,10 @@ class Sample:
 
     @cached_property
     def _dependents_mp(self):
-        return [(d, sympy.lambdify(self.independent, e, modules="mpmath"))
-                for d, e in self.conditions.solved]
+        return [
+            (d, sympy.lambdify(self.independent, e, modules="mpmath"))
+            for d, e in self.conditions.solved
+        ]
 
     def at_precision(self, index: int, dps: int) -> dict[sympy.Symbol, mpmath.mpf]:
         """Point `index` with every symbol's value as an mpf, dependents exact at `dps` digits."""
@@ -134,8 +136,10 @@ class Sample:
 
     def as_floats(self) -> dict[sympy.Symbol, np.ndarray]:
         """Every symbol's values across the points, in float64 (dependents rounded once)."""
-        columns = {s: np.array([p[i] for p in self.points], dtype=np.float64)
-                   for i, s in enumerate(self.independent)}
+        columns = {
+            s: np.array([p[i] for p in self.points], dtype=np.float64)
+            for i, s in enumerate(self.independent)
+        }
         for dependent, expr in self.conditions.solved:
             f = sympy.lambdify(self.independent, expr, modules="numpy")
             columns[dependent] = np.broadcast_to(
@@ -154,15 +158,17 @@ def draw(symbols, domains, conditions: SideConditions, count: int, seed: int) ->
         domains = {**domains, d: default_domain(d)}
     independent = tuple(s for s in symbols if s not in dependents)
     extra = tuple(
-        sorted({s for _, e in conditions.solved for s in e.free_symbols} - set(independent)
-               - dependents, key=lambda s: s.name)
+        sorted(
+            {s for _, e in conditions.solved for s in e.free_symbols}
+            - set(independent)
+            - dependents,
+            key=lambda s: s.name,
+        )
     )
     independent = tuple(sorted((*independent, *extra), key=lambda s: s.name))
     for s in extra:
         domains = {**domains, s: domains.get(s, default_domain(s))}
-    solved_fns = [
-        (d, sympy.lambdify(independent, e, modules="math")) for d, e in conditions.solved
-    ]
+    solved_fns = [(d, sympy.lambdify(independent, e, modules="math")) for d, e in conditions.solved]
     points: list[tuple[float, ...]] = []
     attempts = 0
     while len(points) < count and attempts < ATTEMPTS_PER_POINT * count:

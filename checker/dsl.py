@@ -44,8 +44,9 @@ class CorrectionSpec:
     build: Any
 
 
-def step(latex: str, claim, *, note: str = "", where: str = "",
-         erratum: CorrectionSpec | None = None) -> StepSpec:
+def step(
+    latex: str, claim, *, note: str = "", where: str = "", erratum: CorrectionSpec | None = None
+) -> StepSpec:
     """One equals sign of the notes, with the line as written; `erratum=fix(...)` if it is false."""
     return StepSpec(latex, claim, note, where, erratum, sys._getframe(1).f_lineno)
 
@@ -82,8 +83,16 @@ def derivation(
         correction = None
         if spec.correction is not None:
             correction = Correction(spec.correction.latex, claims(spec.correction.build, instances))
-        built.append(Step(number, spec.latex, claims(spec.build, instances), spec.where or where,
-                          spec.note, correction, spec.line))
+        built.append(
+            Step(
+                number,
+                spec.latex,
+                claims(spec.build, instances),
+                spec.where or where,
+                spec.note,
+                correction,
+                spec.line,
+            )
+        )
     caller = sys._getframe(1).f_code.co_filename
     return Derivation(name, title, where, tuple(built), tuple(definitions), caller)
-

@@ -33,8 +33,9 @@ def check_claim(
     label = claim.context.label
 
     def result(verdict, message, **methods):
-        return ClaimResult(verdict, message, label, seed, seconds=time.perf_counter() - start,
-                           **methods)
+        return ClaimResult(
+            verdict, message, label, seed, seconds=time.perf_counter() - start, **methods
+        )
 
     try:
         prepared = prepare(claim)
@@ -54,11 +55,11 @@ def check_claim(
         methods["autodiff"] = check_autodiff(evaluations)
         emit("autodiff", methods["autodiff"])
     except Exception as error:
-        return result("error", internal("the numeric and autodiff checks", error, debug),
-                      **methods)
+        return result("error", internal("the numeric and autodiff checks", error, debug), **methods)
     remaining = timeout - (time.perf_counter() - start)
     try:
-        methods["symbolic"] = check_symbolic(prepared, conditions, remaining)
+        refuted = methods["numeric"].status == "refuted"
+        methods["symbolic"] = check_symbolic(prepared, conditions, remaining, quick=refuted)
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
     verdict, message = decide(methods["symbolic"], methods["numeric"], methods["autodiff"])

@@ -16,11 +16,11 @@ class sigmoid(sympy.Function):  # noqa: N801 - named like SymPy's own functions 
         return sympy.diff(explicit_sigmoid(t), t)
 
     def _latex(self, printer, exp=None):
-        body = r"\sigma\left(%s\right)" % printer._print(self.args[0])
-        return body if exp is None else r"\sigma^{%s}\left(%s\right)" % (exp, printer._print(self.args[0]))
+        power = "" if exp is None else f"^{{{exp}}}"
+        return rf"\sigma{power}\left({printer._print(self.args[0])}\right)"
 
     def _sympystr(self, printer):
-        return "σ(%s)" % printer._print(self.args[0])
+        return f"σ({printer._print(self.args[0])})"
 
 
 def explicit_sigmoid(t):

@@ -25,9 +25,7 @@ def select(available, names) -> list[Derivation]:
     by_name = {d.name: d for d in available}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise LoadError(
-            f"unknown derivation {unknown[0]!r}; known: {', '.join(sorted(by_name))}"
-        )
+        raise LoadError(f"unknown derivation {unknown[0]!r}; known: {', '.join(sorted(by_name))}")
     return [by_name[n] for n in names]
 
 
@@ -51,8 +49,7 @@ def load_path(path: str) -> list[Derivation]:
     except Exception as error:
         line = error_line(error, file)
         raise LoadError(
-            f"{path}{line}: importing it raised {type(error).__name__}: "
-            f"{first_line(str(error))}"
+            f"{path}{line}: importing it raised {type(error).__name__}: {first_line(str(error))}"
         ) from None
     found: list[Derivation] = []
     for value in vars(module).values():

@@ -66,8 +66,10 @@ class Evaluations:
         self.prepared, self.sample = prepared, sample
         self.count = len(prepared.lhs_evaluated)
         self.fn = compile_sides(prepared, sample.symbols)
-        self.pairs = [evaluate(self.fn, sample, i, WORKING_DIGITS, self.count)
-                      for i in range(len(sample.points))]
+        self.pairs = [
+            evaluate(self.fn, sample, i, WORKING_DIGITS, self.count)
+            for i in range(len(sample.points))
+        ]
         self.seconds = time.perf_counter() - start
 
 
@@ -89,8 +91,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             if rel <= AGREE_RELATIVE:
                 worst = max(worst, rel)
                 continue
-            outcome, confirmed, rel = confirm_mismatch(fn, sample, index, element, count,
-                                                       lhs - rhs)
+            outcome, confirmed, rel = confirm_mismatch(fn, sample, index, element, count, lhs - rhs)
             if outcome == "noise":
                 rechecked += 1
                 worst = max(worst, rel)
@@ -100,21 +101,40 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 skipped += 1
                 break
             return NumericResult(
-                "refuted", valid, skipped, float(confirmed.relative_error), WORKING_DIGITS,
-                rechecked, counterexample_at(sample, index, prepared, element, confirmed),
+                "refuted",
+                valid,
+                skipped,
+                float(confirmed.relative_error),
+                WORKING_DIGITS,
+                rechecked,
+                counterexample_at(sample, index, prepared, element, confirmed),
                 time.perf_counter() - start,
                 f"the sides differ by a relative {float(confirmed.relative_error):.3g}",
             )
     needed = max(3, int(drawn * MIN_VALID_FRACTION + 0.5))
     if valid < needed:
         return NumericResult(
-            "insufficient", valid, skipped, float(worst), WORKING_DIGITS, rechecked, None,
+            "insufficient",
+            valid,
+            skipped,
+            float(worst),
+            WORKING_DIGITS,
+            rechecked,
+            None,
             time.perf_counter() - start,
             f"only {valid} of {drawn} sampled points are inside the domain of both sides "
             f"(need {needed}); narrow the symbols' domains",
         )
-    return NumericResult("agree", valid, skipped, float(worst), WORKING_DIGITS, rechecked, None,
-                         time.perf_counter() - start)
+    return NumericResult(
+        "agree",
+        valid,
+        skipped,
+        float(worst),
+        WORKING_DIGITS,
+        rechecked,
+        None,
+        time.perf_counter() - start,
+    )
 
 
 def confirm_mismatch(fn, sample, index, element, count, difference):
@@ -157,6 +177,11 @@ def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexam
             point.append((s.name, mpmath.nstr(precise[s], SHOWN_DIGITS)))
     position = tuple(divmod(element, prepared.shape[1])) if len(prepared.shape) == 2 else ()
     return Counterexample(
-        tuple(point), mpmath.nstr(mismatch.lhs, SHOWN_DIGITS), mpmath.nstr(mismatch.rhs, SHOWN_DIGITS),
-        float(mismatch.relative_error), position, mismatch.dps, "numeric",
+        tuple(point),
+        mpmath.nstr(mismatch.lhs, SHOWN_DIGITS),
+        mpmath.nstr(mismatch.rhs, SHOWN_DIGITS),
+        float(mismatch.relative_error),
+        position,
+        mismatch.dps,
+        "numeric",
     )

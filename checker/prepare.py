@@ -1,4 +1,4 @@
-"""Turn a claim into what the checks compare: definitions substituted, shapes matched, inputs vetted.
+"""A claim made ready for the checks: definitions substituted, shapes matched, inputs vetted.
 
 Everything here raises `InputError` with a one-line message for input that cannot be checked.
 """
@@ -108,7 +108,9 @@ def expand_definitions(expr, definitions):
 def check_atoms(expr, side: str) -> None:
     for atom, name in BAD_ATOMS.items():
         if expr.has(atom):
-            raise InputError(f"the {side} contains {name}; a claim must be finite where it is checked")
+            raise InputError(
+                f"the {side} contains {name}; a claim must be finite where it is checked"
+            )
     undefined = sorted(expr.atoms(AppliedUndef), key=str)
     if undefined:
         raise InputError(
@@ -142,8 +144,13 @@ def vet_given(given, definitions) -> tuple[sympy.Eq, ...]:
             raise InputError(
                 f"side condition {g!r:.60} is not a sympy.Eq; write it as Eq(lhs, rhs)"
             )
-        vetted.append(sympy.Eq(expand_definitions(g.lhs, definitions),
-                               expand_definitions(g.rhs, definitions), evaluate=False))
+        vetted.append(
+            sympy.Eq(
+                expand_definitions(g.lhs, definitions),
+                expand_definitions(g.rhs, definitions),
+                evaluate=False,
+            )
+        )
     return tuple(vetted)
 
 

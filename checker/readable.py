@@ -5,14 +5,28 @@ from __future__ import annotations
 import re
 
 SYMBOLS = {
-    r"\hat{y}": "ŷ", r"\sigma": "σ", r"\delta": "δ", r"\partial": "∂", r"\sum": "Σ",
-    r"\neq": "≠", r"\cdot": "·", r"\circ": "∘", r"\rightarrow": "→", r"\Rightarrow": "⇒",
-    r"\log": "log", r"\quad": "  ", r"\left": "", r"\right": "", r"\operatorname": "",
-    r"\,": " ", r"\;": " ",
+    r"\hat{y}": "ŷ",
+    r"\sigma": "σ",
+    r"\delta": "δ",
+    r"\partial": "∂",
+    r"\sum": "Σ",
+    r"\neq": "≠",
+    r"\cdot": "·",
+    r"\circ": "∘",
+    r"\rightarrow": "→",
+    r"\Rightarrow": "⇒",
+    r"\log": "log",
+    r"\quad": "  ",
+    r"\left": "",
+    r"\right": "",
+    r"\operatorname": "",
+    r"\,": " ",
+    r"\;": " ",
 }
 SUBSCRIPT = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
-SUPERSCRIPT = dict(zip("0123456789abcdefghijklmnoprstuvwxyzT+-=()",
-                       "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ⁺⁻⁼⁽⁾"))
+SUPERSCRIPT = dict(
+    zip("0123456789abcdefghijklmnoprstuvwxyzT+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ⁺⁻⁼⁽⁾")
+)
 
 
 def group(text: str, start: int) -> tuple[str, int]:
@@ -22,9 +36,9 @@ def group(text: str, start: int) -> tuple[str, int]:
         for i in range(start, len(text)):
             depth += {"{": 1, "}": -1}.get(text[i], 0)
             if depth == 0:
-                return text[start + 1:i], i + 1
-        return text[start + 1:], len(text)
-    return text[start:start + 1], start + 1
+                return text[start + 1 : i], i + 1
+        return text[start + 1 :], len(text)
+    return text[start : start + 1], start + 1
 
 
 def wrap(text: str) -> str:
@@ -59,8 +73,10 @@ def to_text(latex: str) -> str:
             out.append(body)
             continue
         for command, replacement in SYMBOLS.items():
-            if latex.startswith(command, i) and not latex[i + len(command):i + len(command) + 1] \
-                    .isalpha():
+            if (
+                latex.startswith(command, i)
+                and not latex[i + len(command) : i + len(command) + 1].isalpha()
+            ):
                 out.append(replacement)
                 i += len(command)
                 break

@@ -43,8 +43,9 @@ def header(report: Report) -> str:
 
 
 def wrapped(text: str, first: str, rest: str = INDENT) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
-                         break_on_hyphens=False) or [first.rstrip()]
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    ) or [first.rstrip()]
 
 
 def verdict_label(outcome: StepOutcome, strict: bool) -> str:
@@ -69,16 +70,22 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
         lines.extend(wrapped(result.message, INDENT))
     if result.counterexample is not None:
         lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
-        lines.extend(wrapped(f"re-run: derivcheck verify {name} --step {step.number} "
-                             f"--seed {report.seed}", INDENT))
+        lines.extend(
+            wrapped(
+                f"re-run: derivcheck verify {name} --step {step.number} --seed {report.seed}",
+                INDENT,
+            )
+        )
     if verbose:
         lines.extend(instance_lines(result))
     if step.correction is not None and outcome.correction is not None:
         corrected = outcome.correction
         inner = INDENT + " " * 11
         lines.extend(wrapped(to_text(step.correction.latex), INDENT + "corrected: ", inner))
-        lines.append(f"{inner}{MARKS[corrected.verdict]} {corrected.verdict}"
-                     + ("" if corrected.verdict in passing(report.strict) else " — FAILED"))
+        lines.append(
+            f"{inner}{MARKS[corrected.verdict]} {corrected.verdict}"
+            + ("" if corrected.verdict in passing(report.strict) else " — FAILED")
+        )
         lines.extend(wrapped(method_summary(corrected), inner, inner))
         if corrected.verdict not in passing(report.strict):
             lines.extend(wrapped(corrected.message, inner, inner))
@@ -120,8 +127,9 @@ def method_summary(result: StepResult) -> str:
     parts.append(f"{result.seconds:.1f} s")
     labels = [c.label for c in result.claims if c.label]
     if labels:
-        parts.insert(0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1
-                     else labels[0])
+        parts.insert(
+            0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1 else labels[0]
+        )
     return " · ".join(parts)
 
 
@@ -139,12 +147,18 @@ def counterexample_lines(example: Counterexample, label: str) -> list[str]:
 def instance_lines(result: StepResult) -> list[str]:
     lines = []
     for claim in result.claims:
-        head = f"{claim.label or 'claim'}: {MARKS[claim.verdict]} {claim.verdict}, seed {claim.seed}"
+        head = (
+            f"{claim.label or 'claim'}: {MARKS[claim.verdict]} {claim.verdict}, seed {claim.seed}"
+        )
         lines.extend(wrapped(head, INDENT + "  "))
         if claim.symbolic is not None:
             for attempt in claim.symbolic.attempts:
-                lines.extend(wrapped(f"{attempt.strategy}: {attempt.outcome} "
-                                     f"({attempt.seconds:.2f} s)", INDENT + "    "))
+                lines.extend(
+                    wrapped(
+                        f"{attempt.strategy}: {attempt.outcome} ({attempt.seconds:.2f} s)",
+                        INDENT + "    ",
+                    )
+                )
             if claim.symbolic.residual:
                 lines.extend(wrapped(f"residual: {claim.symbolic.residual}", INDENT + "    "))
     return lines
@@ -160,13 +174,20 @@ def errata_lines(report: Report) -> list[str]:
             if not outcome.step.erratum:
                 continue
             step = outcome.step
-            lines.extend(wrapped(f"{derivation.derivation.name} step {step.number} "
-                                 f"({step.where}): {to_text(step.latex)}", "  - ", "    "))
+            lines.extend(
+                wrapped(
+                    f"{derivation.derivation.name} step {step.number} "
+                    f"({step.where}): {to_text(step.latex)}",
+                    "  - ",
+                    "    ",
+                )
+            )
             lines.extend(wrapped(f"should read: {to_text(step.correction.latex)}", "    "))
             example = outcome.result.counterexample
             if example is not None:
-                lines.extend(wrapped(f"counterexample: lhs = {example.lhs}, rhs = {example.rhs}",
-                                     "    "))
+                lines.extend(
+                    wrapped(f"counterexample: lhs = {example.lhs}, rhs = {example.rhs}", "    ")
+                )
     return [*lines, ""]
 
 
@@ -178,9 +199,14 @@ def failure_lines(report: Report) -> list[str]:
     for derivation in report.derivations:
         for outcome in derivation.steps:
             if outcome in failures:
-                lines.extend(wrapped(f"{derivation.derivation.name} step {outcome.step.number}: "
-                                     f"{outcome.result.verdict} — {outcome.result.message}",
-                                     "  - ", "    "))
+                lines.extend(
+                    wrapped(
+                        f"{derivation.derivation.name} step {outcome.step.number}: "
+                        f"{outcome.result.verdict} — {outcome.result.message}",
+                        "  - ",
+                        "    ",
+                    )
+                )
     return [*lines, ""]
 
 

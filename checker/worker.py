@@ -49,8 +49,14 @@ def serve(conn) -> None:
         def emit(method, result, key=key):
             conn.send(("partial", key, (method, result)))
 
-        result = engine.check_claim(job.claim, seed=job.seed, points=job.points,
-                                    timeout=job.timeout, emit=emit, debug=job.debug)
+        result = engine.check_claim(
+            job.claim,
+            seed=job.seed,
+            points=job.points,
+            timeout=job.timeout,
+            emit=emit,
+            debug=job.debug,
+        )
         conn.send(("done", key, result))
 
 
@@ -115,9 +121,15 @@ class Pool:
                     try:
                         worker.conn.send((key, job))
                     except (pickle.PicklingError, AttributeError, TypeError) as error:
-                        finish(key, ClaimResult(
-                            "error", f"the claim cannot be sent to a worker process: {error}",
-                            job.claim.context.label, job.seed))
+                        finish(
+                            key,
+                            ClaimResult(
+                                "error",
+                                f"the claim cannot be sent to a worker process: {error}",
+                                job.claim.context.label,
+                                job.seed,
+                            ),
+                        )
                         continue
                     now = time.monotonic()
                     worker.key, worker.job, worker.partials = key, job, {}
@@ -131,10 +143,16 @@ class Pool:
                     kind, key, payload = conn.recv()
                 except (EOFError, OSError):
                     if worker.key is not None:
-                        finish(worker.key, ClaimResult(
-                            "error", "the worker process died while checking this claim",
-                            worker.job.claim.context.label, worker.job.seed,
-                            seconds=time.monotonic() - worker.started))
+                        finish(
+                            worker.key,
+                            ClaimResult(
+                                "error",
+                                "the worker process died while checking this claim",
+                                worker.job.claim.context.label,
+                                worker.job.seed,
+                                seconds=time.monotonic() - worker.started,
+                            ),
+                        )
                     self.retire(worker)
                     self.spawn()
                     continue
@@ -165,8 +183,16 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
     if numeric is None or autodiff is None:
         message = f"the step hit its time limit of {job.timeout:g} s before it could be checked"
         verdict = "error"
-    return ClaimResult(verdict, message, job.claim.context.label, job.seed, symbolic, numeric,
-                       autodiff, now - worker.started)
+    return ClaimResult(
+        verdict,
+        message,
+        job.claim.context.label,
+        job.seed,
+        symbolic,
+        numeric,
+        autodiff,
+        now - worker.started,
+    )
 
 
 _pool: Pool | None = None

@@ -18,27 +18,43 @@ DERIVATION = derivation(
     "notes p.2, dy/dz",
     instances=[SIGMOID],
     definitions=[
-        define(r"\hat{y} = \frac{1}{1+e^{-z}}",
-               "Notational slip in the heading: dy/dz means dŷ/dz, the sigmoid's derivative."),
+        define(
+            r"\hat{y} = \frac{1}{1+e^{-z}}",
+            "Notational slip in the heading: dy/dz means dŷ/dz, the sigmoid's derivative.",
+        ),
     ],
     steps=[
         step(r"\frac{1}{1+e^{-z}} = (1+e^{-z})^{-1}", (1 / s, s**-1)),
         step(r"1-\hat{y} = 1-\frac{1}{1+e^{-z}}", (1 - yhat, 1 - 1 / s), where="notes p.2, box"),
-        step(r"\frac{1+e^{-z}}{1+e^{-z}} - \frac{1}{1+e^{-z}} = \frac{e^{-z}}{1+e^{-z}}",
-             (s / s - 1 / s, exp(-z) / s), where="notes p.2, box"),
-        step(r"\frac{d}{dz} = -(1+e^{-z})^{-2} \cdot (-e^{-z})",
-             (Derivative(s**-1, z), -(s**-2) * (-exp(-z))),
-             note="d/dz of ŷ = (1+e^{-z})^{-1}; the notes leave the operand implicit."),
-        step(r"-(1+e^{-z})^{-2} \cdot (-e^{-z}) = \frac{e^{-z}}{(1+e^{-z})^2}",
-             (-(s**-2) * (-exp(-z)), exp(-z) / s**2)),
-        step(r"\frac{e^{-z}}{(1+e^{-z})^2} \Rightarrow \frac{1}{1+e^{-z}} \cdot "
-             r"\frac{e^{-z}}{1+e^{-z}}",
-             (exp(-z) / s**2, (1 / s) * (exp(-z) / s)), note="⇒ reads as =."),
-        step(r"\frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}} = \hat{y} \cdot (1-\hat{y})",
-             ((1 / s) * (exp(-z) / s), yhat * (1 - yhat)),
-             note="The box above gives 1 − ŷ = e^{-z}/(1+e^{-z})."),
-        step(r"\frac{d\hat{y}}{dz} = \hat{y} (1-\hat{y})",
-             (Derivative(yhat, z), yhat * (1 - yhat)),
-             note="The chain's conclusion, which the heading dy/dz → announces: σ′ = σ(1 − σ)."),
+        step(
+            r"\frac{1+e^{-z}}{1+e^{-z}} - \frac{1}{1+e^{-z}} = \frac{e^{-z}}{1+e^{-z}}",
+            (s / s - 1 / s, exp(-z) / s),
+            where="notes p.2, box",
+        ),
+        step(
+            r"\frac{d}{dz} = -(1+e^{-z})^{-2} \cdot (-e^{-z})",
+            (Derivative(s**-1, z), -(s**-2) * (-exp(-z))),
+            note="d/dz of ŷ = (1+e^{-z})^{-1}; the notes leave the operand implicit.",
+        ),
+        step(
+            r"-(1+e^{-z})^{-2} \cdot (-e^{-z}) = \frac{e^{-z}}{(1+e^{-z})^2}",
+            (-(s**-2) * (-exp(-z)), exp(-z) / s**2),
+        ),
+        step(
+            r"\frac{e^{-z}}{(1+e^{-z})^2} \Rightarrow \frac{1}{1+e^{-z}} \cdot "
+            r"\frac{e^{-z}}{1+e^{-z}}",
+            (exp(-z) / s**2, (1 / s) * (exp(-z) / s)),
+            note="⇒ reads as =.",
+        ),
+        step(
+            r"\frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}} = \hat{y} \cdot (1-\hat{y})",
+            ((1 / s) * (exp(-z) / s), yhat * (1 - yhat)),
+            note="The box above gives 1 − ŷ = e^{-z}/(1+e^{-z}).",
+        ),
+        step(
+            r"\frac{d\hat{y}}{dz} = \hat{y} (1-\hat{y})",
+            (Derivative(yhat, z), yhat * (1 - yhat)),
+            note="The chain's conclusion, which the heading dy/dz → announces: σ′ = σ(1 − σ).",
+        ),
     ],
 )

@@ -94,44 +94,83 @@ DERIVATION = derivation(
     "notes pp.4–5, Softmax + Cross Entropy",
     instances=CLASSES,
     steps=[
-        step(r"\frac{dL}{d\hat{y}_k} = -\frac{y_k}{\hat{y}_k}",
-             per_class(dL_dyhat, lambda c, k: -c.y[k] / c.yhat[k]), where="notes p.4"),
-        step(r"\frac{dL}{dz_m} = \sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m}",
-             per_class(lambda c, m: Derivative(c.L, c.z[m]), chain_rule), where="notes p.5"),
-        step(r"\sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m} = -\frac{y_m}{\hat{y}_m} "
-             r"\left( \sum_{n \neq m} \hat{y}_n (1 - \hat{y}_m) \right) + \sum_{k \neq m} "
-             r"-\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k \right)",
-             per_class(chain_rule, as_written_terms), where="notes p.5", note=SUM_SLIP,
-             erratum=fix(r"\sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m} = "
-                         r"-\frac{y_m}{\hat{y}_m} \left( \hat{y}_m (1 - \hat{y}_m) \right) + "
-                         r"\sum_{k \neq m} -\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k "
-                         r"\right)", per_class(chain_rule, corrected_terms))),
-        step(r"= -y_m (1 - \hat{y}_m) + \sum_{k \neq m} y_k \hat{y}_m",
-             per_class(as_written_terms, after_cancelling), where="notes p.5",
-             note="Its left side is the previous line as written, which carries the slip.",
-             erratum=fix(r"-\frac{y_m}{\hat{y}_m} \left( \hat{y}_m (1 - \hat{y}_m) \right) + "
-                         r"\sum_{k \neq m} -\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k "
-                         r"\right) = -y_m (1 - \hat{y}_m) + \sum_{k \neq m} y_k \hat{y}_m",
-                         per_class(corrected_terms, after_cancelling))),
-        step(r"= -y_m (1 - \hat{y}_m) + \hat{y}_m \sum_{k \neq m} y_k",
-             per_class(after_cancelling, factored), where="notes p.5"),
-        step(r"= -y_m + y_m \hat{y}_m + \hat{y}_m - y_m \hat{y}_m",
-             per_class(factored, expanded), where="notes p.5",
-             note="Uses Σ_k y_k = 1, so Σ_{k≠m} y_k = 1 − y_m."),
+        step(
+            r"\frac{dL}{d\hat{y}_k} = -\frac{y_k}{\hat{y}_k}",
+            per_class(dL_dyhat, lambda c, k: -c.y[k] / c.yhat[k]),
+            where="notes p.4",
+        ),
+        step(
+            r"\frac{dL}{dz_m} = \sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m}",
+            per_class(lambda c, m: Derivative(c.L, c.z[m]), chain_rule),
+            where="notes p.5",
+        ),
+        step(
+            r"\sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m} = -\frac{y_m}{\hat{y}_m} "
+            r"\left( \sum_{n \neq m} \hat{y}_n (1 - \hat{y}_m) \right) + \sum_{k \neq m} "
+            r"-\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k \right)",
+            per_class(chain_rule, as_written_terms),
+            where="notes p.5",
+            note=SUM_SLIP,
+            erratum=fix(
+                r"\sum_k \frac{dL}{d\hat{y}_k} \frac{d\hat{y}_k}{dz_m} = "
+                r"-\frac{y_m}{\hat{y}_m} \left( \hat{y}_m (1 - \hat{y}_m) \right) + "
+                r"\sum_{k \neq m} -\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k "
+                r"\right)",
+                per_class(chain_rule, corrected_terms),
+            ),
+        ),
+        step(
+            r"= -y_m (1 - \hat{y}_m) + \sum_{k \neq m} y_k \hat{y}_m",
+            per_class(as_written_terms, after_cancelling),
+            where="notes p.5",
+            note="Its left side is the previous line as written, which carries the slip.",
+            erratum=fix(
+                r"-\frac{y_m}{\hat{y}_m} \left( \hat{y}_m (1 - \hat{y}_m) \right) + "
+                r"\sum_{k \neq m} -\frac{y_k}{\hat{y}_k} \left( -\hat{y}_m \hat{y}_k "
+                r"\right) = -y_m (1 - \hat{y}_m) + \sum_{k \neq m} y_k \hat{y}_m",
+                per_class(corrected_terms, after_cancelling),
+            ),
+        ),
+        step(
+            r"= -y_m (1 - \hat{y}_m) + \hat{y}_m \sum_{k \neq m} y_k",
+            per_class(after_cancelling, factored),
+            where="notes p.5",
+        ),
+        step(
+            r"= -y_m + y_m \hat{y}_m + \hat{y}_m - y_m \hat{y}_m",
+            per_class(factored, expanded),
+            where="notes p.5",
+            note="Uses Σ_k y_k = 1, so Σ_{k≠m} y_k = 1 − y_m.",
+        ),
         step(r"= \hat{y}_m - y_m", per_class(expanded, gradient), where="notes p.5"),
-        step(r"\frac{dZ_m}{dw} = x",
-             per_weight(lambda c, m, j: Derivative(c.z[m], c.W[m][j]), lambda c, m, j: c.x[j]),
-             where="notes p.5", note=W_SLIP),
-        step(r"\frac{dZ_m}{db} = 1",
-             per_class(lambda c, m: Derivative(c.z[m], c.b[m]), lambda c, m: 1),
-             where="notes p.5", note="Z_m is z_m and b is b_m."),
-        step(r"\frac{dL}{dw} = \frac{dL}{dz_m} \frac{dZ_m}{dw}", per_weight(dL_dW, chain_W),
-             where="notes p.5", note=W_SLIP),
-        step(r"\frac{dL}{dz_m} \frac{dZ_m}{dw} = (\hat{y}_m - y_m)x",
-             per_weight(chain_W, lambda c, m, j: (c.yhat[m] - c.y[m]) * c.x[j]),
-             where="notes p.5"),
-        step(r"\frac{dL}{db} = (\hat{y}_m - y_m)",
-             per_class(lambda c, m: Derivative(c.L, c.b[m]), gradient), where="notes p.5",
-             note="b is b_m, the bias of class m."),
+        step(
+            r"\frac{dZ_m}{dw} = x",
+            per_weight(lambda c, m, j: Derivative(c.z[m], c.W[m][j]), lambda c, m, j: c.x[j]),
+            where="notes p.5",
+            note=W_SLIP,
+        ),
+        step(
+            r"\frac{dZ_m}{db} = 1",
+            per_class(lambda c, m: Derivative(c.z[m], c.b[m]), lambda c, m: 1),
+            where="notes p.5",
+            note="Z_m is z_m and b is b_m.",
+        ),
+        step(
+            r"\frac{dL}{dw} = \frac{dL}{dz_m} \frac{dZ_m}{dw}",
+            per_weight(dL_dW, chain_W),
+            where="notes p.5",
+            note=W_SLIP,
+        ),
+        step(
+            r"\frac{dL}{dz_m} \frac{dZ_m}{dw} = (\hat{y}_m - y_m)x",
+            per_weight(chain_W, lambda c, m, j: (c.yhat[m] - c.y[m]) * c.x[j]),
+            where="notes p.5",
+        ),
+        step(
+            r"\frac{dL}{db} = (\hat{y}_m - y_m)",
+            per_class(lambda c, m: Derivative(c.L, c.b[m]), gradient),
+            where="notes p.5",
+            note="b is b_m, the bias of class m.",
+        ),
     ],
 )

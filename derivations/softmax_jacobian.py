@@ -64,46 +64,78 @@ DERIVATION = derivation(
     "notes p.4",
     instances=CLASSES,
     steps=[
-        step(r"\frac{d\hat{y}_k}{dz_k} = \frac{d}{dz_k} \left( \frac{e^{z_k}}{\sum_j e^{z_j}} "
-             r"\right)", diagonal((d1, d2))),
-        step(r"\frac{d}{dz_k} \left( \frac{e^{z_k}}{\sum_j e^{z_j}} \right) = \frac{e^{z_k} \cdot "
-             r"\sum_j e^{z_j} - e^{z_k} \cdot e^{z_k}}{(\sum_j e^{z_j})^2}", diagonal((d2, d3))),
-        step(r"= \frac{e^{z_k} \left( \sum_j e^{z_j} - e^{z_k} \right)}{(\sum_j e^{z_j})^2}",
-             diagonal((d3, d4))),
-        step(r"= \frac{\hat{y}_k \sum_j e^{z_j} \left( \sum_j e^{z_j} - \hat{y}_k \sum_j e^{z_j} "
-             r"\right)}{(\sum_j e^{z_j})^2}", diagonal((d4, d5)),
-             note="Uses e^{z_k} = ŷ_k Σ_j e^{z_j}."),
-        step(r"= \frac{\hat{y}_k \left( \sum_j e^{z_j} \right)^2 \left( 1 - \hat{y}_k \right)}"
-             r"{(\sum_j e^{z_j})^2}", diagonal((d5, d6))),
+        step(
+            r"\frac{d\hat{y}_k}{dz_k} = \frac{d}{dz_k} \left( \frac{e^{z_k}}{\sum_j e^{z_j}} "
+            r"\right)",
+            diagonal((d1, d2)),
+        ),
+        step(
+            r"\frac{d}{dz_k} \left( \frac{e^{z_k}}{\sum_j e^{z_j}} \right) = \frac{e^{z_k} \cdot "
+            r"\sum_j e^{z_j} - e^{z_k} \cdot e^{z_k}}{(\sum_j e^{z_j})^2}",
+            diagonal((d2, d3)),
+        ),
+        step(
+            r"= \frac{e^{z_k} \left( \sum_j e^{z_j} - e^{z_k} \right)}{(\sum_j e^{z_j})^2}",
+            diagonal((d3, d4)),
+        ),
+        step(
+            r"= \frac{\hat{y}_k \sum_j e^{z_j} \left( \sum_j e^{z_j} - \hat{y}_k \sum_j e^{z_j} "
+            r"\right)}{(\sum_j e^{z_j})^2}",
+            diagonal((d4, d5)),
+            note="Uses e^{z_k} = ŷ_k Σ_j e^{z_j}.",
+        ),
+        step(
+            r"= \frac{\hat{y}_k \left( \sum_j e^{z_j} \right)^2 \left( 1 - \hat{y}_k \right)}"
+            r"{(\sum_j e^{z_j})^2}",
+            diagonal((d5, d6)),
+        ),
         step(r"= \hat{y}_k (1 - \hat{y}_k)", diagonal((d6, d7))),
-        step(r"\frac{d\hat{y}_k}{dz_m} \frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}}",
-             off_diagonal(o1, o2), where="notes p.5 (k ≠ m)",
-             note="The notes put no = between the two; read as =."),
-        step(r"\frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}} = 0 \cdot \frac{e^{z_j} - e^{z_k} "
-             r"e^{z_m}}{(\sum_j e^{z_j})^2}",
-             off_diagonal(o2, as_written_off_diagonal), where="notes p.5 (k ≠ m)",
-             note=ZERO_SLIP,
-             erratum=fix(r"\frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}} = \frac{0 \cdot \sum_j "
-                         r"e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
-                         off_diagonal(o2, quotient_rule_off_diagonal))),
-        step(r"0 \cdot \frac{e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2} = "
-             r"\frac{-e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
-             off_diagonal(as_written_off_diagonal, o4), where="notes p.5 (k ≠ m)",
-             note="Follows from the previous slip: its left side is 0 as written.",
-             erratum=fix(r"\frac{0 \cdot \sum_j e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2} = "
-                         r"\frac{-e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
-                         off_diagonal(quotient_rule_off_diagonal, o4))),
-        step(r"= -\left(\frac{e^{z_k}}{\sum_j e^{z_j}}\right) "
-             r"\left(\frac{e^{z_m}}{\sum_j e^{z_j}}\right)",
-             off_diagonal(o4, o5), where="notes p.5 (k ≠ m)"),
+        step(
+            r"\frac{d\hat{y}_k}{dz_m} \frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}}",
+            off_diagonal(o1, o2),
+            where="notes p.5 (k ≠ m)",
+            note="The notes put no = between the two; read as =.",
+        ),
+        step(
+            r"\frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}} = 0 \cdot \frac{e^{z_j} - e^{z_k} "
+            r"e^{z_m}}{(\sum_j e^{z_j})^2}",
+            off_diagonal(o2, as_written_off_diagonal),
+            where="notes p.5 (k ≠ m)",
+            note=ZERO_SLIP,
+            erratum=fix(
+                r"\frac{d}{dz_m} \frac{e^{z_k}}{\sum_j e^{z_j}} = \frac{0 \cdot \sum_j "
+                r"e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
+                off_diagonal(o2, quotient_rule_off_diagonal),
+            ),
+        ),
+        step(
+            r"0 \cdot \frac{e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2} = "
+            r"\frac{-e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
+            off_diagonal(as_written_off_diagonal, o4),
+            where="notes p.5 (k ≠ m)",
+            note="Follows from the previous slip: its left side is 0 as written.",
+            erratum=fix(
+                r"\frac{0 \cdot \sum_j e^{z_j} - e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2} = "
+                r"\frac{-e^{z_k} e^{z_m}}{(\sum_j e^{z_j})^2}",
+                off_diagonal(quotient_rule_off_diagonal, o4),
+            ),
+        ),
+        step(
+            r"= -\left(\frac{e^{z_k}}{\sum_j e^{z_j}}\right) "
+            r"\left(\frac{e^{z_m}}{\sum_j e^{z_j}}\right)",
+            off_diagonal(o4, o5),
+            where="notes p.5 (k ≠ m)",
+        ),
         step(r"= -\hat{y}_k \hat{y}_m", off_diagonal(o5, o6), where="notes p.5 (k ≠ m)"),
-        step(r"\frac{\partial \hat{y}}{\partial z} = \operatorname{diag}(\hat{y}) - "
-             r"\hat{y} \hat{y}^T",
-             lambda c: (
-                 Matrix(c.K, c.K, lambda k, m: Derivative(c.yhat[k], c.z[m])),
-                 diag(*c.yhat) - Matrix(c.yhat) * Matrix(c.yhat).T,
-             ),
-             where="not a line of the notes",
-             note="Added: the entries above assembled as the Jacobian matrix."),
+        step(
+            r"\frac{\partial \hat{y}}{\partial z} = \operatorname{diag}(\hat{y}) - "
+            r"\hat{y} \hat{y}^T",
+            lambda c: (
+                Matrix(c.K, c.K, lambda k, m: Derivative(c.yhat[k], c.z[m])),
+                diag(*c.yhat) - Matrix(c.yhat) * Matrix(c.yhat).T,
+            ),
+            where="not a line of the notes",
+            note="Added: the entries above assembled as the Jacobian matrix.",
+        ),
     ],
 )
