@@ -20,9 +20,9 @@ SYMBOLIC_STATUS = {
 
 
 def render_text(report: Report, *, verbose: bool = False) -> str:
-    lines = [header(report), ""]
+    lines = [*wrapped(header(report), "", "  "), ""]
     for d in report.derivations:
-        lines.append(f"{d.derivation.name} — {d.derivation.title}")
+        lines.extend(wrapped(f"{d.derivation.name} — {d.derivation.title}", "", "  "))
         lines.append(f"  ({d.derivation.where})")
         for outcome in d.steps:
             lines.extend(step_lines(outcome, report, d.derivation.name, verbose))
@@ -61,8 +61,7 @@ def verdict_label(outcome: StepOutcome, strict: bool) -> str:
 def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -> list[str]:
     step, result = outcome.step, outcome.result
     lines = wrapped(to_text(step.latex), f"  {step.number:>2}  ")
-    place = step.where if step.where else ""
-    lines.append(f"{INDENT}{verdict_label(outcome, report.strict)} · {place}")
+    lines.extend(wrapped(f"{verdict_label(outcome, report.strict)} · {step.where}", INDENT))
     lines.extend(wrapped(method_summary(result), INDENT))
     if step.note and (step.erratum or verbose or not outcome.ok(report.strict)):
         lines.extend(wrapped("note: " + step.note, INDENT))
@@ -119,8 +118,10 @@ def method_summary(result: StepResult) -> str:
     autodiff = result.methods("autodiff")
     if autodiff and all(a.status == "not applicable" for a in autodiff):
         parts.append("autodiff: no derivative")
+    elif any(a.status == "refuted" for a in autodiff):
+        parts.append("autodiff: refuted")
     elif autodiff:
-        text = f"autodiff: {result.autodiff_points} pts, max rel {result.autodiff_max_error:.1e}"
+        text = f"autodiff: {result.autodiff_points} values, max rel {result.autodiff_max_error:.1e}"
         if result.autodiff_limited:
             text += f", {result.autodiff_limited} float64-limited"
         parts.append(text)
@@ -218,5 +219,6 @@ def summary_line(report: Report) -> str:
     return (
         f"{status}: {len(report.outcomes)} steps · {counts['proved']} proved · "
         f"{counts['confirmed']} confirmed · {counts['refuted']} refuted · {counts['error']} error"
-        f" · errata {refuted_errata}/{len(errata)} refuted as expected · {report.seconds:.1f} s"
+        + (f" · errata {refuted_errata}/{len(errata)} refuted as expected" if errata else "")
+        + f" · {report.seconds:.1f} s"
     )

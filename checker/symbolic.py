@@ -63,6 +63,7 @@ STRATEGIES = (
     ("cancel", sympy.cancel),
     ("exp→u, cancel", exp_to_rational),
     ("expand_log, cancel", lambda e: sympy.cancel(sympy.expand_log(e, force=False))),
+    ("rewrite(exp), exp→u, cancel", lambda e: exp_to_rational(e.rewrite(sympy.exp))),
     ("simplify", sympy.simplify),
 )
 # Once the numeric check has a confirmed counterexample, the symbolic check only has to show it

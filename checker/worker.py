@@ -1,25 +1,36 @@
 """Worker processes that check claims and can be killed at their time limit.
 
-SymPy cannot be interrupted from another thread, so every claim runs in a spawned process (never
-forked: JAX must not be forked once started). A claim past its limit has its worker killed and
-replaced; the methods it had finished still count.
+SymPy cannot be interrupted from another thread, so every claim runs in a separate process (a
+fresh interpreter, never a fork: JAX must not be forked once started, and a user's script must
+not be re-run in the worker). A claim past its limit has its worker killed and replaced; the
+methods it had finished still count.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import pickle
+import socket
+import subprocess
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing import get_context
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
 
 from .model import Claim
 from .results import ClaimResult, SymbolicResult
 
 GRACE = 0.75  # seconds a worker gets past the time limit before it is killed
+STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
+USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes die before they can take a claim."""
 
 
 @dataclass(frozen=True)
@@ -31,20 +42,54 @@ class Job:
     debug: bool = False
 
 
-def serve(conn) -> None:
+def user_modules() -> dict[str, str]:
+    """Modules loaded from --path files, which a worker must load too to unpickle claims."""
+    return {
+        name: module.__file__
+        for name, module in list(sys.modules.items())
+        if name.startswith(USER_MODULE_PREFIX) and getattr(module, "__file__", None)
+    }
+
+
+def load_user_modules(modules: dict[str, str]) -> None:
+    for name, path in modules.items():
+        if name in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+def serve(conn: Connection) -> None:
     """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
     from . import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
 
     conn.send(("ready", None, None))
     while True:
         try:
             message = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if message is None:
             return
-        key, job = message
+        key, modules, payload = message
+        try:
+            load_user_modules(modules)
+            job = pickle.loads(payload)
+        except Exception as error:
+            conn.send(
+                (
+                    "done",
+                    key,
+                    ClaimResult(
+                        "error",
+                        "the claim could not be loaded in a worker process "
+                        f"({type(error).__name__}: {error}); define what it uses in an importable module",
+                    ),
+                )
+            )
+            continue
 
         def emit(method, result, key=key):
             conn.send(("partial", key, (method, result)))
@@ -60,6 +105,11 @@ def serve(conn) -> None:
         conn.send(("done", key, result))
 
 
+def main() -> None:
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    serve(Connection(sock.detach()))
+
+
 @dataclass
 class Worker:
     process: object
@@ -73,25 +123,41 @@ class Worker:
 
 
 class Pool:
-    def __init__(self, size: int | None = None):
+    def __init__(self, size: int | None = None, debug: bool = False):
         self.size = size or max(1, min(2, os.cpu_count() or 1))
-        self.context = get_context("spawn")
+        self.debug = debug
         self.workers: list[Worker] = []
+        self.startup_failures = 0
 
     def spawn(self) -> Worker:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(target=serve, args=(child,), daemon=True)
-        process.start()
+        if self.startup_failures >= STARTUP_FAILURES:
+            raise WorkerStartError(
+                f"{self.startup_failures} worker processes died before they were ready; "
+                "run `python -m checker.worker` to see why"
+            )
+        parent, child = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        env.setdefault("JAX_PLATFORMS", "cpu")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "checker.worker", str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=None if self.debug else subprocess.DEVNULL,
+        )
         child.close()
-        worker = Worker(process, parent)
+        worker = Worker(process, Connection(parent.detach()))
         self.workers.append(worker)
         return worker
 
     def retire(self, worker: Worker) -> None:
         self.workers.remove(worker)
-        if worker.process.is_alive():
+        if worker.process.poll() is None:
             worker.process.kill()
-        worker.process.join(timeout=5)
+        worker.process.wait(timeout=5)
         worker.conn.close()
 
     def close(self) -> None:
@@ -119,7 +185,7 @@ class Pool:
                 if worker.ready and worker.key is None and pending:
                     key, job = pending.popleft()
                     try:
-                        worker.conn.send((key, job))
+                        worker.conn.send((key, user_modules(), pickle.dumps(job)))
                     except (pickle.PicklingError, AttributeError, TypeError) as error:
                         finish(
                             key,
@@ -142,6 +208,8 @@ class Pool:
                 try:
                     kind, key, payload = conn.recv()
                 except (EOFError, OSError):
+                    if not worker.ready:
+                        self.startup_failures += 1
                     if worker.key is not None:
                         finish(
                             worker.key,
@@ -158,6 +226,7 @@ class Pool:
                     continue
                 if kind == "ready":
                     worker.ready = True
+                    self.startup_failures = 0
                 elif kind == "partial":
                     method, result = payload
                     worker.partials[method] = result
@@ -204,3 +273,7 @@ def shared_pool() -> Pool:
         _pool = Pool()
         atexit.register(_pool.close)
     return _pool
+
+
+if __name__ == "__main__":
+    main()
