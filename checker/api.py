@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from importlib import metadata
@@ -34,25 +35,39 @@ def verify_step(
     return StepResult((result,))
 
 
-def run_claims(claims, seeds, points, timeout, on_result=None, debug=False) -> list[ClaimResult]:
-    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    jobs, early = [], {}
+MAX_TIMEOUT = 86400.0  # a day: past that a time limit is a typo
+
+
+def vet_limits(points, timeout) -> tuple[int, float]:
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+        raise ValueError(f"points must be a positive integer, got {points!r}")
+    try:
+        seconds = float(timeout)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:  # also rejects NaN
+        raise ValueError(
+            f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}], got {timeout!r}"
+        )
+    return points, seconds
+
+
+def run_claims(claims, seeds, points, timeout, debug=False) -> list[ClaimResult]:
+    """Each claim's result, in order, checked in the worker processes."""
+    points, timeout = vet_limits(points, timeout)
+    jobs, results = [], {}
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
         try:  # reject what a worker could not even receive, before sending it
             as_sympy(claim.lhs, "left-hand side")
             as_sympy(claim.rhs, "right-hand side")
         except InputError as error:
-            early[index] = ClaimResult("error", str(error), claim.context.label, seed)
+            results[index] = ClaimResult("error", str(error), claim.context.label, seed)
             continue
         jobs.append((index, Job(claim, seed, points, timeout, debug)))
-    done = shared_pool().run([job for _, job in jobs], on_result=None)
-    results = dict(early)
+    done = shared_pool().run([job for _, job in jobs]) if jobs else []
     results.update({index: result for (index, _), result in zip(jobs, done)})
-    ordered = [results[i] for i in range(len(claims))]
-    if on_result is not None:
-        for i, r in enumerate(ordered):
-            on_result(i, r)
-    return ordered
+    return [results[i] for i in range(len(claims))]
 
 
 def claim_seed(seed: int, derivation: str, step: int, part: str, label: str) -> int:

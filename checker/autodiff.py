@@ -20,6 +20,7 @@ from .results import AutodiffResult, Counterexample
 from .translate import Untranslatable, to_jax
 
 RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
+BATCH = " batch"  # an environment key no symbol name can take
 
 
 def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
@@ -35,6 +36,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
     derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
     try:
         env = {s.name: v for s, v in sample.as_floats().items()}
+        env[BATCH] = np.zeros(len(sample.points))  # gives vmap its batch size when no symbol does
         values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
     except Untranslatable as error:
         return AutodiffResult(
@@ -77,7 +79,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
                 f"JAX autodiff of the {'left' if side == 0 else 'right'}-hand side differs from "
                 f"the other side by a relative {against_other:.3g}",
             )
-    if compared == 0:
+    if compared == 0 or limited > compared:
         return AutodiffResult(
             "limited",
             derivatives,
@@ -86,8 +88,8 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
             0.0,
             None,
             time.perf_counter() - start,
-            f"float64 cannot represent the values at any of the {limited} comparisons; "
-            "narrow the domain to where float64 holds",
+            f"float64 cannot represent {limited} of the {limited + compared} values (overflow, "
+            "or JAX and SymPy disagree on a derivative); narrow the domain to where float64 holds",
         )
     return AutodiffResult(
         "agree", derivatives, compared, limited, worst, None, time.perf_counter() - start

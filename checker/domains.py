@@ -19,7 +19,6 @@ DEFAULT_DOMAINS: tuple[tuple[str, tuple[float, float]], ...] = (
     ("negative", (-3.0, 0.0)),
     ("nonnegative", (0.0, 3.0)),
     ("nonpositive", (-3.0, 0.0)),
-    ("real", (-3.0, 3.0)),
 )
 UNASSUMING_DOMAIN = (-3.0, 3.0)
 
@@ -27,11 +26,16 @@ UNASSUMING_DOMAIN = (-3.0, 3.0)
 ATTEMPTS_PER_POINT = 400
 
 
+def sign_assumption(symbol: sympy.Symbol) -> str | None:
+    """The sign a symbol is assumed to have (SymPy simplifies with it), if any."""
+    for assumption, _ in DEFAULT_DOMAINS:
+        if getattr(symbol, f"is_{assumption}") or getattr(symbol, f"is_extended_{assumption}"):
+            return assumption
+    return None
+
+
 def default_domain(symbol: sympy.Symbol) -> tuple[float, float]:
-    for assumption, interval in DEFAULT_DOMAINS:
-        if symbol.assumptions0.get(assumption):
-            return interval
-    return UNASSUMING_DOMAIN
+    return dict(DEFAULT_DOMAINS).get(sign_assumption(symbol), UNASSUMING_DOMAIN)
 
 
 def resolve_domains(symbols, declared) -> dict[sympy.Symbol, tuple[float, float]]:
@@ -42,36 +46,45 @@ def resolve_domains(symbols, declared) -> dict[sympy.Symbol, tuple[float, float]
         by_name[name] = interval
     domains = {}
     for s in symbols:
-        if s.assumptions0.get("integer"):
-            raise InputError(f"symbol {s} is an integer; only real-valued symbols can be sampled")
+        if s.is_integer or s.is_real is False:
+            kind = "an integer" if s.is_integer else "not real"
+            raise InputError(f"symbol {s} is {kind}; only real-valued symbols can be sampled")
         interval = by_name.get(s.name)
-        if interval is None:
-            domains[s] = default_domain(s)
-            continue
-        try:
-            low, high = (float(v) for v in interval)
-        except (TypeError, ValueError):
-            raise InputError(
-                f"the domain of {s} is {interval!r}; give it as a pair (low, high) of numbers"
-            ) from None
-        if not (math.isfinite(low) and math.isfinite(high)):
-            raise InputError(f"the domain of {s} is ({low}, {high}); both ends must be finite")
-        if not low < high:
-            raise InputError(
-                f"the domain of {s} is ({low}, {high}), which is empty or reversed; "
-                "give (low, high) with low < high"
-            )
-        if (s.is_positive and high <= 0) or (s.is_negative and low >= 0):
-            raise InputError(
-                f"the domain of {s} is ({low}, {high}), which contradicts its assumptions "
-                f"{ {k: v for k, v in s.assumptions0.items() if k in ('positive', 'negative')} }"
-            )
-        if s.is_positive:
-            low = max(low, 0.0)
-        if s.is_negative:
-            high = min(high, 0.0)
-        domains[s] = (low, high)
+        domains[s] = default_domain(s) if interval is None else vet_interval(s, interval)
     return domains
+
+
+def vet_interval(s: sympy.Symbol, interval) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in interval)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"the domain of {s} is {interval!r:.40}; give it as a pair (low, high) of numbers"
+        ) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputError(f"the domain of {s} is ({low}, {high}); both ends must be finite")
+    if not low < high:
+        raise InputError(
+            f"the domain of {s} is ({low}, {high}), which is empty or reversed; "
+            "give (low, high) with low < high"
+        )
+    if not math.isfinite(high - low) or math.nextafter(low, high) >= high:
+        raise InputError(
+            f"the domain of {s} is ({low}, {high}), too wide or too narrow to sample in float64"
+        )
+    sign = sign_assumption(s)
+    fits = {
+        "positive": low >= 0,
+        "nonnegative": low >= 0,
+        "negative": high <= 0,
+        "nonpositive": high <= 0,
+    }.get(sign, True)
+    if not fits:
+        raise InputError(
+            f"the domain of {s} is ({low}, {high}), but {s} is assumed {sign}; SymPy simplifies "
+            "with that assumption, so the domain must respect it"
+        )
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -122,7 +135,7 @@ class Sample:
     @cached_property
     def _dependents_mp(self):
         return [
-            (d, sympy.lambdify(self.independent, e, modules="mpmath"))
+            (d, sympy.lambdify(self.independent, e, modules="mpmath", dummify=True))
             for d, e in self.conditions.solved
         ]
 
@@ -141,7 +154,7 @@ class Sample:
             for i, s in enumerate(self.independent)
         }
         for dependent, expr in self.conditions.solved:
-            f = sympy.lambdify(self.independent, expr, modules="numpy")
+            f = sympy.lambdify(self.independent, expr, modules="numpy", dummify=True)
             columns[dependent] = np.broadcast_to(
                 np.asarray(f(*(columns[s] for s in self.independent)), dtype=np.float64),
                 (len(self.points),),
@@ -168,7 +181,10 @@ def draw(symbols, domains, conditions: SideConditions, count: int, seed: int) ->
     independent = tuple(sorted((*independent, *extra), key=lambda s: s.name))
     for s in extra:
         domains = {**domains, s: domains.get(s, default_domain(s))}
-    solved_fns = [(d, sympy.lambdify(independent, e, modules="math")) for d, e in conditions.solved]
+    solved_fns = [
+        (d, sympy.lambdify(independent, e, modules="math", dummify=True))
+        for d, e in conditions.solved
+    ]
     points: list[tuple[float, ...]] = []
     attempts = 0
     while len(points) < count and attempts < ATTEMPTS_PER_POINT * count:
@@ -186,10 +202,11 @@ def draw(symbols, domains, conditions: SideConditions, count: int, seed: int) ->
 
 
 def uniform_open(rng: np.random.Generator, low: float, high: float) -> float:
-    while True:
+    for _ in range(1000):  # vet_interval made sure there is room strictly inside
         value = low + (high - low) * rng.random()
         if low < value < high:
             return float(value)
+    return float(math.nextafter(low, high))
 
 
 def strictly_inside(value: float, interval: tuple[float, float]) -> bool:

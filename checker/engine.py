@@ -13,6 +13,7 @@ from .results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 
 DEFAULT_POINTS = 20
 DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave
+SYMBOLIC_SHARE = 0.8  # of the time left after the numeric and autodiff checks
 
 
 def check_claim(
@@ -26,15 +27,16 @@ def check_claim(
 ) -> ClaimResult:
     """The verdict on `claim`; `emit` receives each method's result as soon as it is known."""
     from .autodiff import check_autodiff  # JAX is imported only inside workers
-    from .numeric import Evaluations, check_numeric
+    from .numeric import Evaluations, check_numeric, probe_residuals
     from .symbolic import check_symbolic
 
     start = time.perf_counter()
     label = claim.context.label
 
     def result(verdict, message, **methods):
+        one_line = message if debug else " ".join(message.split())
         return ClaimResult(
-            verdict, message, label, seed, seconds=time.perf_counter() - start, **methods
+            verdict, one_line, label, seed, seconds=time.perf_counter() - start, **methods
         )
 
     try:
@@ -56,12 +58,22 @@ def check_claim(
         emit("autodiff", methods["autodiff"])
     except Exception as error:
         return result("error", internal("the numeric and autodiff checks", error, debug), **methods)
+    # The symbolic check gets most of what is left; the residual probe gets the rest.
     remaining = timeout - (time.perf_counter() - start)
+    residuals = {}
     try:
         refuted = methods["numeric"].status == "refuted"
-        methods["symbolic"] = check_symbolic(prepared, conditions, remaining, quick=refuted)
+        methods["symbolic"], residuals = check_symbolic(
+            prepared, conditions, SYMBOLIC_SHARE * remaining, domains, quick=refuted
+        )
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
+    if residuals and methods["numeric"].status in ("agree", "insufficient"):
+        emit("symbolic", methods["symbolic"])
+        try:
+            methods["numeric"] = probe_residuals(evaluations, residuals, methods["numeric"])
+        except Exception as error:
+            return result("error", internal("the residual probe", error, debug), **methods)
     verdict, message = decide(methods["symbolic"], methods["numeric"], methods["autodiff"])
     return result(verdict, message, **methods)
 
@@ -84,7 +96,7 @@ def decide(
             f"confirmed at {numeric.counterexample.digits} digits"
         )
     if symbolic is not None and symbolic.status == "constant":
-        if numeric.status == "agree":
+        if numeric.points > 0:  # the residual probe found no such difference at these points
             return "error", (
                 f"checkers disagree: SymPy reduced lhs − rhs to the constant {symbolic.constant}, "
                 f"but the sides agree at {numeric.points} points"

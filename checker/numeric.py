@@ -1,7 +1,8 @@
 """The numeric check: both sides at random points with mpmath, far beyond float64 precision.
 
-A mismatch counts only if it survives re-evaluation at twice (then four times) the precision and
-the difference has converged; a difference that shrinks with precision was rounding noise.
+A mismatch counts only if, re-evaluated at twice and four times the digits, the difference has
+converged; one that vanishes as the digits grow was rounding noise. Values may be complex (a log
+of a negative number): the sides are compared as complex numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .results import Counterexample, NumericResult
 WORKING_DIGITS = 50  # significant digits of the first evaluation
 AGREE_RELATIVE = mpmath.mpf("1e-40")  # relative difference below which the sides agree
 CONVERGED = mpmath.mpf("1e-3")  # a real difference changes by less than this when rechecked
-NOISE_SHRINK = mpmath.mpf("1e-25")  # rounding noise shrinks at least this much when digits double
+MAX_DIGITS = 2000  # the most digits a difference found by SymPy's residual is resolved at
+PROBED_POINTS = 5  # points at which a residual SymPy left is evaluated
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
 
@@ -29,28 +31,21 @@ UNDEFINED = (ZeroDivisionError, ValueError, OverflowError, ArithmeticError, Type
 def compile_sides(prepared: Prepared, symbols):
     """One mpmath function returning every lhs element then every rhs element at a point."""
     exprs = [*prepared.lhs_evaluated, *prepared.rhs_evaluated]
-    return sympy.lambdify(symbols, exprs, modules="mpmath", cse=True)
+    return sympy.lambdify(symbols, exprs, modules="mpmath", cse=True, dummify=True)
 
 
 def evaluate(fn, sample: Sample, index: int, dps: int, count: int):
-    """Each element's (lhs, rhs) pair at a point, or None where a side is undefined or complex."""
+    """Each element's (lhs, rhs) pair at a point, or None where a side is undefined there."""
     values = sample.at_precision(index, dps)
     with mpmath.workdps(dps):
         try:
-            results = fn(*(values[s] for s in sample.symbols))
+            results = [mpmath.mpmathify(v) for v in fn(*(values[s] for s in sample.symbols))]
         except UNDEFINED:
             return None
-        reals = []
-        for v in results:
-            v = mpmath.mpmathify(v)
-            if isinstance(v, mpmath.mpc):
-                if abs(v.imag) > abs(v.real) * mpmath.mpf(10) ** (10 - dps) and v.imag != 0:
-                    return None
-                v = v.real
-            if not mpmath.isfinite(v):
-                return None
-            reals.append(+v)
-    return list(zip(reals[:count], reals[count:]))
+        if not all(mpmath.isfinite(v) for v in results):
+            return None
+        results = [+v for v in results]
+    return list(zip(results[:count], results[count:]))
 
 
 def relative(lhs, rhs):
@@ -59,7 +54,11 @@ def relative(lhs, rhs):
 
 
 class Evaluations:
-    """Both sides evaluated at every sampled point at the working precision, shared by checks."""
+    """Both sides at every sampled point, at the working digits and twice them, shared by checks.
+
+    Two precisions, because a large cancelling term can make the sides agree exactly at one
+    precision while a real difference shows at the other.
+    """
 
     def __init__(self, prepared: Prepared, sample: Sample):
         start = time.perf_counter()
@@ -69,6 +68,10 @@ class Evaluations:
         self.pairs = [
             evaluate(self.fn, sample, i, WORKING_DIGITS, self.count)
             for i in range(len(sample.points))
+        ]
+        self.finer = [
+            evaluate(self.fn, sample, i, 2 * WORKING_DIGITS, self.count) if pairs else None
+            for i, pairs in enumerate(self.pairs)
         ]
         self.seconds = time.perf_counter() - start
 
@@ -81,17 +84,18 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     valid = skipped = rechecked = 0
     worst = mpmath.mpf(0)
     for index in range(drawn):
-        pairs = evaluations.pairs[index]
-        if pairs is None:
+        pairs, finer = evaluations.pairs[index], evaluations.finer[index]
+        if pairs is None or finer is None:
             skipped += 1
             continue
         valid += 1
-        for element, (lhs, rhs) in enumerate(pairs):
-            rel = relative(lhs, rhs)
+        for element, ((lhs, rhs), (lhs2, rhs2)) in enumerate(zip(pairs, finer)):
+            with mpmath.workdps(2 * WORKING_DIGITS):
+                rel = max(relative(lhs, rhs), relative(lhs2, rhs2))
             if rel <= AGREE_RELATIVE:
                 worst = max(worst, rel)
                 continue
-            outcome, confirmed, rel = confirm_mismatch(fn, sample, index, element, count, lhs - rhs)
+            outcome, confirmed, rel = confirm_mismatch(fn, sample, index, element, count)
             if outcome == "noise":
                 rechecked += 1
                 worst = max(worst, rel)
@@ -137,28 +141,105 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     )
 
 
-def confirm_mismatch(fn, sample, index, element, count, difference):
-    """Re-evaluate at 2× and 4× the digits; a real difference converges, noise shrinks."""
-    previous = difference
-    rel = mpmath.mpf(1)
+def confirm_mismatch(fn, sample, index, element, count):
+    """Re-evaluate at 2× and 4× the digits: a real difference converges, noise vanishes.
+
+    Both levels are always computed, so a difference that only looks like shrinking noise at 2×
+    (a large cancelling term hiding a small real one) is still caught at 4×.
+    """
+    differences = []
     for factor in (2, 4):
         dps = WORKING_DIGITS * factor
         pairs = evaluate(fn, sample, index, dps, count)
         if pairs is None:
-            return "unresolved", None, rel
+            return "unresolved", None, mpmath.mpf(1)
         lhs, rhs = pairs[element]
         with mpmath.workdps(dps):
-            current = lhs - rhs
+            differences.append(lhs - rhs)
             rel = relative(lhs, rhs)
-            if rel <= AGREE_RELATIVE:
-                return "noise", None, rel
-            if abs(current) <= abs(previous) * NOISE_SHRINK:
-                return "noise", None, rel
-            if abs(current - previous) <= CONVERGED * abs(current):
-                return "refuted", Mismatch(lhs, rhs, rel, dps), rel
-        previous = current
+    with mpmath.workdps(dps):
+        if rel <= AGREE_RELATIVE:
+            return "noise", None, rel
+        if abs(differences[1] - differences[0]) <= CONVERGED * abs(differences[1]):
+            return "refuted", Mismatch(lhs, rhs, rel, dps), rel
     # Neither converged nor vanished by 200 digits: the point is dropped, never counted as a pass.
     return "unresolved", None, rel
+
+
+def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult) -> NumericResult:
+    """Look for a difference too small for the comparison where SymPy left lhs − rhs = R ≠ 0.
+
+    R evaluated by itself has no cancellation between two large sides, so a nonzero, converged
+    R(p) points at a real difference; it counts only once lhs − rhs itself, evaluated at enough
+    digits to resolve it, converges to a nonzero value.
+    """
+    sample, fn, count = evaluations.sample, evaluations.fn, evaluations.count
+    valid = [i for i, pairs in enumerate(evaluations.pairs) if pairs is not None]
+    for element, residual in residuals.items():
+        probe = sympy.lambdify(sample.symbols, residual, modules="mpmath", dummify=True)
+        for index in valid[:PROBED_POINTS]:
+            pairs = evaluations.pairs[index]
+            estimate = converged_value(probe, sample, index, WORKING_DIGITS)
+            if not estimate:
+                continue
+            lhs, rhs = pairs[element]
+            with mpmath.workdps(WORKING_DIGITS):
+                scale = max(abs(lhs), abs(rhs), abs(estimate))
+                gap = int(mpmath.ceil(mpmath.log10(scale / abs(estimate))))
+            digits = WORKING_DIGITS + max(gap, 0) + 20
+            if 2 * digits > MAX_DIGITS:
+                continue
+            differences = []
+            for dps in (digits, 2 * digits):
+                at = evaluate(fn, sample, index, dps, count)
+                if at is None:
+                    break
+                with mpmath.workdps(dps):
+                    differences.append((at[element][0] - at[element][1], at[element]))
+            if len(differences) < 2:
+                continue
+            (first, _), (second, (lhs, rhs)) = differences
+            with mpmath.workdps(2 * digits):
+                if second == 0 or abs(second - first) > CONVERGED * abs(second):
+                    continue
+                rel = relative(lhs, rhs)
+            mismatch = Mismatch(lhs, rhs, rel, 2 * digits)
+            return NumericResult(
+                "refuted",
+                numeric.points,
+                numeric.skipped,
+                float(rel),
+                WORKING_DIGITS,
+                numeric.rechecked,
+                counterexample_at(sample, index, evaluations.prepared, element, mismatch),
+                numeric.seconds,
+                f"the sides differ by a relative {float(rel):.3g}, resolved at {2 * digits} digits "
+                "where SymPy's residual pointed",
+            )
+    return numeric
+
+
+def converged_value(fn, sample, index, dps):
+    """fn at a point once two successive precisions (dps, 2·dps, … up to MAX_DIGITS / 2) agree
+    and are nonzero; None when it vanishes, is undefined, or never settles."""
+    previous = None
+    digits = dps
+    while 2 * digits <= MAX_DIGITS:
+        point = sample.at_precision(index, digits)
+        with mpmath.workdps(digits):
+            try:
+                value = mpmath.mpmathify(fn(*(point[s] for s in sample.symbols)))
+            except UNDEFINED:
+                return None
+            if not mpmath.isfinite(value):
+                return None
+            value = +value
+            if previous is not None and value != 0:
+                if abs(value - previous) <= CONVERGED * abs(value):
+                    return value
+        previous = value
+        digits *= 2
+    return None
 
 
 class Mismatch:

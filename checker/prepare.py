@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .functions import EXPLICIT_FORMS
 from .model import Claim
@@ -50,12 +51,17 @@ def as_sympy(value, side: str):
         raise InputError(
             f"the {side} is an equation ({value}); pass its two sides as lhs and rhs instead"
         )
+    if isinstance(value, sympy.MatrixExpr):
+        raise InputError(
+            f"the {side} is a matrix expression ({type(value).__name__}), which cannot be sampled;"
+            " use a sympy.Matrix of scalar symbols"
+        )
     if isinstance(value, sympy.Basic):
         if not isinstance(value, sympy.Expr):
             raise InputError(f"the {side} is a {type(value).__name__}, not an expression")
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return sympy.sympify(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return sympy.Integer(value)
     raise InputError(
         f"the {side} is a {type(value).__name__} ({value!r:.60}), not a SymPy expression or Matrix"
     )
@@ -106,6 +112,17 @@ def expand_definitions(expr, definitions):
 
 
 def check_atoms(expr, side: str) -> None:
+    floats = expr.atoms(sympy.Float)
+    if floats:
+        value = min(floats, key=str)
+        raise InputError(
+            f"the {side} contains the floating-point number {value}; write numbers exactly "
+            f"(e.g. Rational(1, 10) for 0.1), so that the checks compare exact values"
+        )
+    if expr.atoms(sympy.MatrixSymbol, MatrixElement):
+        raise InputError(
+            f"the {side} contains a matrix symbol; use a sympy.Matrix of scalar symbols"
+        )
     for atom, name in BAD_ATOMS.items():
         if expr.has(atom):
             raise InputError(
@@ -133,6 +150,26 @@ def check_symbol_names(exprs) -> None:
                 )
 
 
+def vet_definitions(definitions) -> dict:
+    vetted = {}
+    for symbol, value in definitions.items():
+        if not isinstance(symbol, sympy.Symbol):
+            raise InputError(
+                f"definition {symbol!r:.40} = ... names no symbol; definitions map a "
+                "sympy.Symbol to the expression it stands for"
+            )
+        try:
+            expr = sympy.sympify(value, strict=True)
+        except (sympy.SympifyError, TypeError):
+            raise InputError(
+                f"the definition of {symbol} is a {type(value).__name__}, not a SymPy expression"
+            ) from None
+        if not isinstance(expr, sympy.Expr) or isinstance(expr, sympy.MatrixExpr):
+            raise InputError(f"the definition of {symbol} is not a scalar expression")
+        vetted[symbol] = expr
+    return vetted
+
+
 def vet_given(given, definitions) -> tuple[sympy.Eq, ...]:
     vetted = []
     for g in given:
@@ -144,13 +181,16 @@ def vet_given(given, definitions) -> tuple[sympy.Eq, ...]:
             raise InputError(
                 f"side condition {g!r:.60} is not a sympy.Eq; write it as Eq(lhs, rhs)"
             )
-        vetted.append(
-            sympy.Eq(
-                expand_definitions(g.lhs, definitions),
-                expand_definitions(g.rhs, definitions),
-                evaluate=False,
-            )
+        eq = sympy.Eq(
+            expand_definitions(g.lhs, definitions),
+            expand_definitions(g.rhs, definitions),
+            evaluate=False,
         )
+        if not eq.free_symbols:
+            if sympy.simplify(eq.lhs - eq.rhs) != 0:
+                raise InputError(f"side condition {g} is false: it has no symbols and fails")
+            continue
+        vetted.append(eq)
     return tuple(vetted)
 
 
@@ -164,7 +204,7 @@ def prepare(claim: Claim) -> Prepared:
             f"the sides have different shapes: left {describe_shape(lshape)}, right "
             f"{describe_shape(rshape)}; compare matrices of one shape, or scalars"
         )
-    definitions = claim.context.definitions
+    definitions = vet_definitions(claim.context.definitions)
     check_symbol_names([*lhs_items, *rhs_items, *definitions, *definitions.values()])
     given = vet_given(claim.context.given, definitions)
     lhs_x = tuple(expand_definitions(e, definitions) for e in lhs_items)
@@ -175,6 +215,9 @@ def prepare(claim: Claim) -> Prepared:
     lhs_d = tuple(evaluate(e, "left-hand side") for e in lhs_x)
     rhs_d = tuple(evaluate(e, "right-hand side") for e in rhs_x)
     free = set().union(*(e.free_symbols for e in (*lhs_x, *rhs_x, *lhs_d, *rhs_d)))
+    for e in (*lhs_x, *rhs_x):  # d/dx of a constant still needs x sampled, for autodiff
+        for d in e.atoms(sympy.Derivative):
+            free |= {v for v in d.variables if isinstance(v, sympy.Symbol)} - set(definitions)
     given, free = relevant(given, free)
     symbols = tuple(sorted(free, key=lambda s: s.name))
     check_symbol_names([*lhs_x, *rhs_x, *given])
@@ -196,8 +239,17 @@ def relevant(given, free):
 
 
 def evaluate(expr, side: str):
-    """Carry out derivatives, substitutions and finite sums; nothing else is rewritten."""
-    done = expr.doit()
+    """Carry out derivatives, substitutions and finite sums; nothing else is rewritten.
+
+    A Subs (from a derivative by a defined symbol) is done here as "differentiate with the symbol
+    held, then put its definition in", the semantics JAX's grad has; SymPy's own Subs.doit can
+    differentiate through the definition instead.
+    """
+    held = expr.replace(
+        lambda e: isinstance(e, sympy.Subs),
+        lambda e: e.expr.doit().xreplace(dict(zip(e.variables, e.point))),
+    )
+    done = held.doit()
     if done.has(sympy.Derivative):
         raise InputError(f"a derivative on the {side} could not be evaluated: {done}")
     check_atoms(done, side)

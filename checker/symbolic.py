@@ -13,7 +13,6 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
-import mpmath
 import sympy
 
 from .domains import SideConditions
@@ -39,8 +38,11 @@ def exp_to_rational(expr):
         return units[monomial]
 
     def rational_exp(arg):
+        terms = sympy.Add.make_args(sympy.expand(arg))
+        if not all(term.is_extended_real for term in terms):  # u = e^m > 0 only for real m
+            return sympy.exp(arg)
         factors = []
-        for term in sympy.Add.make_args(sympy.expand(arg)):
+        for term in terms:
             coeff, monomial = term.as_coeff_Mul()
             if coeff.is_Rational and monomial != 1:
                 factors.append(unit(monomial / coeff.q) ** coeff.p)
@@ -56,7 +58,8 @@ def exp_to_rational(expr):
     rational = rational.replace(sympy.log, split_log)
     logs_back = {sympy.log(u): monomial for monomial, u in units.items()}
     rational = sympy.expand_log(rational, force=False).xreplace(logs_back)
-    return sympy.cancel(sympy.together(rational))
+    reduced = sympy.cancel(sympy.together(rational))
+    return reduced.xreplace({u: sympy.exp(monomial) for monomial, u in units.items()})
 
 
 STRATEGIES = (
@@ -92,62 +95,88 @@ def budget(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def on_domain(symbols, domains) -> dict:
+    """Each sampled symbol as a SymPy symbol that knows its domain's sign (true on the domain)."""
+    refined = {}
+    for s in symbols:
+        low, high = domains.get(s, (None, None))
+        sign = (
+            {"positive": True}
+            if low is not None and low >= 0
+            else ({"negative": True} if high is not None and high <= 0 else {})
+        )
+        refined[s] = sympy.Dummy(s.name, real=True, **sign)
+    return refined
+
+
 def check_symbolic(
-    prepared: Prepared, conditions: SideConditions, seconds: float, quick: bool = False
-) -> SymbolicResult:
-    """Reduce each entry of lhs − rhs; `quick` runs only the decision procedures."""
+    prepared: Prepared,
+    conditions: SideConditions,
+    seconds: float,
+    domains=None,
+    quick: bool = False,
+) -> tuple[SymbolicResult, dict[int, sympy.Expr]]:
+    """Reduce each entry of lhs − rhs on the domain; also the residual left in each entry.
+
+    Symbols are taken as real, with the sign their domain gives them: the claim is only ever
+    made on the domain. `quick` runs only the decision procedures.
+    """
     strategies = tuple(s for s in STRATEGIES if not quick or s[0] in QUICK)
     start = time.perf_counter()
     deadline = start + seconds
     attempts: list[Attempt] = []
     certificate: Counter[str] = Counter()
-    residuals = []
+    residuals: dict[int, sympy.Expr] = {}
+    refined = on_domain(prepared.symbols, domains or {})
+    back = {d: s for s, d in refined.items()}
     try:
         with budget(seconds):
             differences = [
-                conditions.substitute(lhs - rhs)
+                conditions.substitute(lhs - rhs).xreplace(refined)
                 for lhs, rhs in zip(prepared.lhs_evaluated, prepared.rhs_evaluated)
             ]
     except OutOfTime:
-        return SymbolicResult(
+        result = SymbolicResult(
             "timeout",
             seconds=time.perf_counter() - start,
             attempts=(Attempt("side conditions", "timeout", seconds),),
         )
+        return result, {}
     timed_out = False
-    for difference in differences:
+    for element, difference in enumerate(differences):
         if difference == 0:
             certificate["zero after doit"] += 1
             continue
         outcome = reduce(difference, deadline, attempts, strategies)
         if outcome is None:
             timed_out = True
-            residuals.append(difference)
             break
         strategy, reduced = outcome
         if reduced == 0:
             certificate[strategy] += 1
             continue
+        reduced = reduced.xreplace(back)
         constant = nonzero_constant(reduced)
         if constant is not None:
-            return SymbolicResult(
+            result = SymbolicResult(
                 "constant",
                 residual=str(reduced),
                 constant=constant,
                 attempts=tuple(attempts),
                 seconds=time.perf_counter() - start,
             )
-        residuals.append(reduced)
+            return result, {element: reduced}
+        residuals[element] = reduced
     elapsed = time.perf_counter() - start
-    if residuals:
-        shown = min(residuals, key=sympy.count_ops)
+    if timed_out or residuals:
+        shown = str(min(residuals.values(), key=sympy.count_ops)) if residuals else ""
         status = "timeout" if timed_out else "residual"
-        return SymbolicResult(
-            status, residual=str(shown), attempts=tuple(attempts), seconds=elapsed
-        )
-    return SymbolicResult(
+        result = SymbolicResult(status, residual=shown, attempts=tuple(attempts), seconds=elapsed)
+        return result, residuals
+    result = SymbolicResult(
         "zero", certificate=tuple(certificate.items()), attempts=tuple(attempts), seconds=elapsed
     )
+    return result, {}
 
 
 def reduce(difference, deadline: float, attempts: list[Attempt], strategies=STRATEGIES):
@@ -185,13 +214,17 @@ def reduce(difference, deadline: float, attempts: list[Attempt], strategies=STRA
 
 
 def nonzero_constant(expr) -> str | None:
-    """The value of `expr` if it is a constant that is certainly not zero, else None."""
+    """The value of `expr` if it is a constant that is certainly not zero, else None.
+
+    evalf with strict=True either reaches the asked accuracy or raises, so a nonzero value here
+    is nonzero however small (1e-45 included).
+    """
     if expr.free_symbols or not expr.is_number:
         return None
-    with mpmath.workdps(60):
-        value = sympy.N(expr, 50)
-    if value.is_real is False or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+    try:
+        value = sympy.N(expr, 30, strict=True)
+    except Exception:  # PrecisionExhausted, or a value evalf cannot handle
         return None
-    if value.is_zero is False and abs(value) > sympy.Float("1e-40"):
-        return str(sympy.N(expr, 15))
-    return None
+    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value == 0:
+        return None
+    return str(sympy.N(expr, 15))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import itertools
 import os
 import pickle
 import socket
@@ -27,6 +28,7 @@ from .results import ClaimResult, SymbolicResult
 GRACE = 0.75  # seconds a worker gets past the time limit before it is killed
 STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
 USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
+TICKETS = itertools.count()  # one per job sent, never reused within a process
 
 
 class WorkerStartError(RuntimeError):
@@ -116,7 +118,8 @@ class Worker:
     process: object
     conn: object
     ready: bool = False
-    key: int | None = None
+    key: int | None = None  # the ticket of the job in hand
+    index: int = -1  # that job's place in the run
     job: Job | None = None
     deadline: float = 0.0
     started: float = 0.0
@@ -171,35 +174,47 @@ class Pool:
 
     def run(self, jobs: list[Job], on_result=None) -> list[ClaimResult]:
         """Every job's result, in order; `on_result(index, result)` is called as each finishes."""
-        pending = deque(enumerate(jobs))
         results: dict[int, ClaimResult] = {}
+        try:
+            self.schedule(jobs, results, on_result)
+        finally:
+            # Interrupted (Ctrl-C, an exception): a busy worker's late answer must never be
+            # taken for another job's, so busy workers go.
+            for worker in [w for w in self.workers if w.key is not None]:
+                self.retire(worker)
+        return [results[i] for i in range(len(jobs))]
+
+    def schedule(self, jobs, results, on_result) -> None:
+        pending = deque(enumerate(jobs))
         while len(self.workers) < min(self.size, max(1, len(jobs))):
             self.spawn()
 
-        def finish(key, result):
-            results[key] = result
+        def finish(index, result):
+            results[index] = result
             if on_result is not None:
-                on_result(key, result)
+                on_result(index, result)
 
         while len(results) < len(jobs):
             for worker in self.workers:
                 if worker.ready and worker.key is None and pending:
-                    key, job = pending.popleft()
+                    index, job = pending.popleft()
+                    ticket = next(TICKETS)
                     try:
-                        worker.conn.send((key, user_modules(), pickle.dumps(job)))
-                    except (pickle.PicklingError, AttributeError, TypeError) as error:
+                        worker.conn.send((ticket, user_modules(), pickle.dumps(job)))
+                    except Exception as error:  # unpicklable, or too deep to pickle
                         finish(
-                            key,
+                            index,
                             ClaimResult(
                                 "error",
-                                f"the claim cannot be sent to a worker process: {error}",
+                                f"the claim cannot be sent to a worker process: "
+                                f"{type(error).__name__}: {error}"[:300],
                                 job.claim.context.label,
                                 job.seed,
                             ),
                         )
                         continue
                     now = time.monotonic()
-                    worker.key, worker.job, worker.partials = key, job, {}
+                    worker.key, worker.index, worker.job, worker.partials = ticket, index, job, {}
                     worker.started, worker.deadline = now, now + job.timeout + GRACE
             busy = [w for w in self.workers if w.key is not None]
             wait_for = min((w.deadline for w in busy), default=time.monotonic() + 30)
@@ -207,13 +222,13 @@ class Pool:
             for conn in ready:
                 worker = next(w for w in self.workers if w.conn is conn)
                 try:
-                    kind, key, payload = conn.recv()
+                    kind, ticket, payload = conn.recv()
                 except (EOFError, OSError):
                     if not worker.ready:
                         self.startup_failures += 1
                     if worker.key is not None:
                         finish(
-                            worker.key,
+                            worker.index,
                             ClaimResult(
                                 "error",
                                 "the worker process died while checking this claim",
@@ -228,18 +243,19 @@ class Pool:
                 if kind == "ready":
                     worker.ready = True
                     self.startup_failures = 0
+                elif ticket != worker.key:
+                    continue  # an answer to a job this run no longer waits for
                 elif kind == "partial":
                     method, result = payload
                     worker.partials[method] = result
                 elif kind == "done":
-                    finish(key, payload)
+                    finish(worker.index, payload)
                     worker.key = worker.job = None
             now = time.monotonic()
             for worker in [w for w in self.workers if w.key is not None and now > w.deadline]:
-                finish(worker.key, timed_out(worker, now))
+                finish(worker.index, timed_out(worker, now))
                 self.retire(worker)
                 self.spawn()
-        return [results[i] for i in range(len(jobs))]
 
 
 def timed_out(worker: Worker, now: float) -> ClaimResult:
@@ -248,7 +264,9 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
     job = worker.job
     numeric = worker.partials.get("numeric")
     autodiff = worker.partials.get("autodiff")
-    symbolic = SymbolicResult("timeout", seconds=now - worker.started)
+    symbolic = worker.partials.get("symbolic") or SymbolicResult(
+        "timeout", seconds=now - worker.started
+    )
     verdict, message = decide(symbolic, numeric, autodiff)
     if numeric is None or autodiff is None:
         message = f"the step hit its time limit of {job.timeout:g} s before it could be checked"
