@@ -15,11 +15,12 @@ import mpmath
 import numpy as np
 import sympy
 
-from .numeric import SHOWN_DIGITS, Evaluations
+from .numeric import MAX_DIGITS, SHOWN_DIGITS, Evaluations, evaluate
 from .results import AutodiffResult, Counterexample
 from .translate import Untranslatable, to_jax
 
 RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
+RECHECK_DIGITS = MAX_DIGITS // 4  # exact values a float64 mismatch is judged against
 BATCH = " batch"  # an environment key no symbol name can take
 
 
@@ -45,12 +46,17 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
     compared = limited = 0
     worst = 0.0
     for (side, element, _), column in zip(sides, values):
-        for index, pairs in enumerate(evaluations.pairs):
+        for index, pairs in enumerate(evaluations.finer):
             if pairs is None:
                 continue
-            own, other = pairs[element][side], pairs[element][1 - side]
             value = float(column[index])
+            own, other = pairs[element][side], pairs[element][1 - side]
             against_other = relative(value, other)
+            if against_other > RELATIVE_TOLERANCE_FLOAT64:  # the exact values, beyond doubt
+                precise = evaluate(evaluations.fn, sample, index, RECHECK_DIGITS, evaluations.count)
+                if precise is not None:
+                    own, other = precise[element][side], precise[element][1 - side]
+                    against_other = relative(value, other)
             if against_other <= RELATIVE_TOLERANCE_FLOAT64:
                 compared += 1
                 worst = max(worst, against_other)
@@ -60,11 +66,11 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
                 continue
             lhs, rhs = (value, other) if side == 0 else (other, value)
             example = Counterexample(
-                point_of(sample, index),
+                point_of(sample, index, prepared.shown),
                 shown(lhs),
                 shown(rhs),
                 against_other,
-                position(prepared, element),
+                prepared.position(element),
                 17,
                 "autodiff",
             )
@@ -112,10 +118,6 @@ def shown(value) -> str:
     )
 
 
-def point_of(sample, index):
+def point_of(sample, index, names):
     floats = sample.as_floats()
-    return tuple((s.name, repr(float(floats[s][index]))) for s in sample.symbols)
-
-
-def position(prepared, element):
-    return tuple(divmod(element, prepared.shape[1])) if len(prepared.shape) == 2 else ()
+    return tuple((s.name, repr(float(floats[s][index]))) for s in sample.symbols if s in names)

@@ -118,7 +118,7 @@ def run(args) -> int:
         return ExitCode.OK
     from .api import verify_derivations
     from .report_json import render_json
-    from .report_text import render_text
+    from .report_text import render_summary, render_text
 
     if args.step and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
@@ -140,7 +140,7 @@ def run(args) -> int:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
         if args.format != "text":
-            print(render_text(report).splitlines()[-1])
+            print("\n".join(render_summary(report)))
     else:
         sys.stdout.write(text)
     return ExitCode.OK if report.passed else ExitCode.FAILED

@@ -110,8 +110,7 @@ def solve_given(given) -> SideConditions:
             if difference == 0:
                 continue
             raise InputError(f"side condition {eq} contradicts the ones before it")
-        poly = sympy.Poly(difference, *free)
-        if poly.total_degree() > 1:
+        if not difference.is_polynomial(*free) or sympy.Poly(difference, *free).total_degree() > 1:
             raise InputError(
                 f"side condition {eq} is not linear; only linear side conditions can be sampled"
             )

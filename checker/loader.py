@@ -41,12 +41,14 @@ def load_path(path: str) -> list[Derivation]:
     name = f"derivcheck_user_{abs(hash(file.resolve()))}"
     spec = importlib.util.spec_from_file_location(name, file)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[name] = module  # workers load the same module under the same name
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
+        del sys.modules[name]
         raise LoadError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
     except Exception as error:
+        del sys.modules[name]
         line = error_line(error, file)
         raise LoadError(
             f"{path}{line}: importing it raised {type(error).__name__}: {first_line(str(error))}"

@@ -95,7 +95,10 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             if rel <= AGREE_RELATIVE:
                 worst = max(worst, rel)
                 continue
-            outcome, confirmed, rel = confirm_mismatch(fn, sample, index, element, count)
+            literal_zero = 0 in (prepared.lhs_evaluated[element], prepared.rhs_evaluated[element])
+            outcome, confirmed, rel = confirm_mismatch(
+                fn, sample, index, element, count, literal_zero
+            )
             if outcome == "noise":
                 rechecked += 1
                 worst = max(worst, rel)
@@ -141,28 +144,42 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     )
 
 
-def confirm_mismatch(fn, sample, index, element, count):
-    """Re-evaluate at 2× and 4× the digits: a real difference converges, noise vanishes.
+def confirm_mismatch(fn, sample, index, element, count, literal_zero=False):
+    """Re-evaluate at 2×, 4×, … the digits: a real difference converges, noise vanishes.
 
-    Both levels are always computed, so a difference that only looks like shrinking noise at 2×
-    (a large cancelling term hiding a small real one) is still caught at 4×.
+    Two levels at least, so a difference that only looks like shrinking noise at 2× (a large
+    cancelling term hiding a small real one) is still caught at 4×. A side that is exactly 0
+    while the other is not may be a complete cancellation (cosh²x − sinh²x at x = 650 is 0 at
+    200 digits), so it is pushed up to MAX_DIGITS before it counts.
     """
-    differences = []
-    for factor in (2, 4):
-        dps = WORKING_DIGITS * factor
-        pairs = evaluate(fn, sample, index, dps, count)
+    previous = None
+    digits = 2 * WORKING_DIGITS
+    while digits <= MAX_DIGITS:
+        pairs = evaluate(fn, sample, index, digits, count)
         if pairs is None:
             return "unresolved", None, mpmath.mpf(1)
         lhs, rhs = pairs[element]
-        with mpmath.workdps(dps):
-            differences.append(lhs - rhs)
+        with mpmath.workdps(digits):
+            difference = lhs - rhs
             rel = relative(lhs, rhs)
-    with mpmath.workdps(dps):
-        if rel <= AGREE_RELATIVE:
-            return "noise", None, rel
-        if abs(differences[1] - differences[0]) <= CONVERGED * abs(differences[1]):
-            return "refuted", Mismatch(lhs, rhs, rel, dps), rel
-    # Neither converged nor vanished by 200 digits: the point is dropped, never counted as a pass.
+            if rel <= AGREE_RELATIVE:
+                return "noise", None, rel
+            settled = previous is not None and (
+                abs(difference - previous) <= CONVERGED * abs(difference)
+            )
+        one_side_zero = (lhs == 0) != (rhs == 0) and not literal_zero
+        if settled and (not one_side_zero or 2 * digits > MAX_DIGITS):
+            return "refuted", Mismatch(lhs, rhs, rel, digits), rel
+        if (
+            not settled
+            and previous is not None
+            and digits >= 4 * WORKING_DIGITS
+            and not one_side_zero
+        ):
+            break
+        previous = difference
+        digits *= 2
+    # Neither converged nor vanished: the point is dropped, never counted as a pass.
     return "unresolved", None, rel
 
 
@@ -252,17 +269,18 @@ def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexam
     exact = dict(zip(sample.independent, sample.points[index]))
     precise = sample.at_precision(index, mismatch.dps)
     for s in sample.symbols:
+        if s not in prepared.shown:
+            continue
         if s in exact:
             point.append((s.name, repr(exact[s])))
         else:
             point.append((s.name, mpmath.nstr(precise[s], SHOWN_DIGITS)))
-    position = tuple(divmod(element, prepared.shape[1])) if len(prepared.shape) == 2 else ()
     return Counterexample(
         tuple(point),
         mpmath.nstr(mismatch.lhs, SHOWN_DIGITS),
         mpmath.nstr(mismatch.rhs, SHOWN_DIGITS),
         float(mismatch.relative_error),
-        position,
+        prepared.position(element),
         mismatch.dps,
         "numeric",
     )

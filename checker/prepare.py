@@ -31,8 +31,13 @@ class Prepared:
     rhs_expanded: tuple[sympy.Expr, ...]
     lhs_evaluated: tuple[sympy.Expr, ...]
     rhs_evaluated: tuple[sympy.Expr, ...]
-    symbols: tuple[sympy.Symbol, ...]  # free symbols of the claim, sorted by name
+    symbols: tuple[sympy.Symbol, ...]  # every symbol sampled (claim and side conditions), by name
     given: tuple[sympy.Eq, ...]
+    shown: frozenset = frozenset()  # the claim's own symbols, shown in a counterexample
+
+    def position(self, element: int) -> tuple[int, ...]:
+        """Where flat element `element` stands in a matrix claim (row, column); () for scalars."""
+        return tuple(divmod(element, self.shape[1])) if len(self.shape) == 2 else ()
 
 
 BAD_ATOMS = {
@@ -218,24 +223,12 @@ def prepare(claim: Claim) -> Prepared:
     for e in (*lhs_x, *rhs_x):  # d/dx of a constant still needs x sampled, for autodiff
         for d in e.atoms(sympy.Derivative):
             free |= {v for v in d.variables if isinstance(v, sympy.Symbol)} - set(definitions)
-    given, free = relevant(given, free)
+    claim_symbols = frozenset(free)
+    for g in given:  # every side condition is sampled, so one contradicting a domain is caught
+        free |= g.free_symbols
     symbols = tuple(sorted(free, key=lambda s: s.name))
     check_symbol_names([*lhs_x, *rhs_x, *given])
-    return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given)
-
-
-def relevant(given, free):
-    """The side conditions that bear on the claim: those sharing a symbol with it, transitively."""
-    kept, free = [], set(free)
-    changed = True
-    while changed:
-        changed = False
-        for g in given:
-            if g not in kept and g.free_symbols & free:
-                kept.append(g)
-                free |= g.free_symbols
-                changed = True
-    return tuple(g for g in given if g in kept), free
+    return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given, claim_symbols)
 
 
 def evaluate(expr, side: str):

@@ -29,8 +29,12 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
         lines.append("")
     lines.extend(errata_lines(report))
     lines.extend(failure_lines(report))
-    lines.extend(wrapped(summary_line(report), "", "  "))
+    lines.extend(render_summary(report))
     return "\n".join(lines) + "\n"
+
+
+def render_summary(report: Report) -> list[str]:
+    return wrapped(summary_line(report), "", "  ")
 
 
 def header(report: Report) -> str:

@@ -71,7 +71,7 @@ STRATEGIES = (
 )
 # Once the numeric check has a confirmed counterexample, the symbolic check only has to show it
 # does not claim zero; these decision procedures do, without simplify's minutes of heuristics.
-QUICK = ("cancel", "exp→u, cancel")
+QUICK = ("cancel", "exp→u, cancel", "rewrite(exp), exp→u, cancel")
 
 
 @contextmanager

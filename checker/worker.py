@@ -87,8 +87,8 @@ def serve(conn: Connection) -> None:
                     ClaimResult(
                         "error",
                         "the claim could not be loaded in a worker process "
-                        f"({type(error).__name__}: {error}); define what it uses in an "
-                        "importable module",
+                        f"({type(error).__name__}: {' '.join(str(error).split())}); define "
+                        "what it uses in an importable module",
                     ),
                 )
             )

@@ -1,0 +1,167 @@
+"""`derivcheck list` and `derivcheck verify` through checker.cli.main: exit codes, JSON, errors."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sympy import Symbol
+
+from checker import verify_step
+from checker.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A user's derivations file: one true step, one false.
+SIGMOID_FILE = """
+    from sympy import Derivative, Symbol
+
+    from checker.dsl import Instance, derivation, step
+    from checker.functions import sigmoid
+    from checker.model import Context
+
+    z = Symbol("z", real=True)
+    s = sigmoid(z)
+
+    DERIVATION = derivation(
+        "user-sigmoid", "σ′ by hand", "test file",
+        instances=[Instance(Context(domains={z: (-4.0, 4.0)}))],
+        steps=[
+            step(r"\\sigma' = \\sigma (1 - \\sigma)", (Derivative(s, z), s * (1 - s))),
+            step(r"\\sigma' = \\sigma (1 + \\sigma)", (Derivative(s, z), s * (1 + s))),
+        ],
+    )
+"""
+
+# True, but SymPy cannot simplify it within a short time limit: only confirmed.
+TRIG_FILE = """
+    from sympy import Symbol, cos, expand, expand_trig, sin
+
+    from checker.dsl import Instance, derivation, step
+    from checker.model import Context
+
+    x, y, z = (Symbol(name, real=True) for name in "xyz")
+    lhs = expand(expand_trig((sin(x + y + z) ** 2 + cos(x + y + z) ** 2) ** 8))
+
+    DERIVATION = derivation(
+        "user-trig", "a slow identity", "test file",
+        instances=[Instance(Context())],
+        steps=[step(r"(\\sin^2 + \\cos^2)^8 = 1", (lhs, 1))],
+    )
+"""
+
+
+@pytest.fixture(autouse=True)
+def _forget_user_modules():
+    """Unload the --path modules a test loaded, so that one test's files never reach the next's
+    workers (test_failed_import_leaves_later_checks_alone shows why that matters)."""
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith("derivcheck_user_"):
+            del sys.modules[name]
+
+
+def write(tmp_path, name, source):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return str(path)
+
+
+def verify_json(tmp_path, *args):
+    """Exit code and JSON report of `derivcheck verify ARGS --format json -o FILE`."""
+    output = tmp_path / "report.json"
+    code = main(["verify", *args, "--format", "json", "-o", str(output)])
+    return code, json.loads(output.read_text(encoding="utf-8"))
+
+
+def steps_of(report):
+    return [step for d in report["derivations"] for step in d["steps"]]
+
+
+def test_list(capsys):
+    assert main(["list"]) == 0
+    assert "sigmoid-derivative" in capsys.readouterr().out
+
+
+def test_verify_json_report(tmp_path):
+    code, report = verify_json(tmp_path, "sigmoid-derivative")
+    assert code == 0
+    assert report["schema"] == "derivcheck-report/1"
+    assert {"seed", "versions", "derivations", "summary"} <= report.keys()
+    assert {"sympy", "mpmath", "jax"} <= report["versions"].keys()
+    assert report["summary"]["passed"] is True
+    for step in steps_of(report):
+        assert {"verdict", "counterexample", "latex", "erratum", "instances"} <= step.keys()
+        for instance in step["instances"]:
+            assert {"symbolic", "numeric", "autodiff"} <= instance.keys()
+
+
+def test_output_file_leaves_the_summary_line_on_stdout(tmp_path, capsys):
+    # An erratum makes the summary long enough to wrap in the text report.
+    code, _ = verify_json(tmp_path, "bce-gradients", "--step", "1")
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PASSED: 1 steps"), out
+
+
+def test_unknown_name_is_a_usage_error(capsys):
+    assert main(["verify", "no-such-derivation"]) == 2
+    assert "no-such-derivation" in capsys.readouterr().err
+
+
+BAD_FILES = {
+    "missing": None,
+    "not-python": ("notes.txt", "x = 1\n"),
+    "syntax-error": ("broken.py", "def f(:\n"),
+    "raises-on-import": ("raises.py", "import sympy\nraise RuntimeError('boom\\nsecond line')\n"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_unusable_path_is_a_usage_error_in_one_line(case, tmp_path, capsys):
+    if BAD_FILES[case] is None:
+        path = str(tmp_path / "missing.py")
+    else:
+        path = write(tmp_path, *BAD_FILES[case])
+    assert main(["verify", "--path", path]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("derivcheck: error: ") and path in err
+    assert "Traceback" not in err
+
+
+def test_failed_import_leaves_later_checks_alone(tmp_path):
+    path = write(tmp_path, *BAD_FILES["raises-on-import"])
+    assert main(["verify", "--path", path]) == 2
+    x = Symbol("x", real=True)
+    assert verify_step(x, x).verdict == "proved"
+
+
+def test_user_file_with_a_false_step_fails(tmp_path):
+    path = write(tmp_path, "user_sigmoid.py", SIGMOID_FILE)
+    code, report = verify_json(tmp_path, "--path", path)
+    assert code == 1
+    assert [step["verdict"] for step in steps_of(report)] == ["proved", "refuted"]
+    assert steps_of(report)[1]["counterexample"] is not None
+
+
+def test_strict_fails_a_step_that_is_only_confirmed(tmp_path):
+    path = write(tmp_path, "user_trig.py", TRIG_FILE)
+    code, report = verify_json(tmp_path, "--path", path, "--timeout", "2", "--strict")
+    assert [step["verdict"] for step in steps_of(report)] == ["confirmed"]
+    assert code == 1
+
+
+def test_module_entry_point():
+    completed = subprocess.run(
+        [sys.executable, "-m", "checker", "verify", "sigmoid-derivative"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "PASSED" in completed.stdout
