@@ -109,6 +109,11 @@ def serve(conn: Connection) -> None:
 
 
 def main() -> None:
+    if len(sys.argv) < 2 or not sys.argv[1].isdigit():  # by hand: can a worker start at all?
+        from . import autodiff, engine  # noqa: F401
+
+        print("checker.worker: SymPy, mpmath and JAX import; workers can start")
+        return
     sock = socket.socket(fileno=int(sys.argv[1]))
     serve(Connection(sock.detach()))
 
@@ -137,7 +142,7 @@ class Pool:
         if self.startup_failures >= STARTUP_FAILURES:
             raise WorkerStartError(
                 f"{self.startup_failures} worker processes died before they were ready; "
-                "run `python -m checker.worker` to see why"
+                "run `python -c 'from checker.worker import main; main()'` to see why"
             )
         parent, child = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
@@ -145,7 +150,7 @@ class Pool:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         env.setdefault("JAX_PLATFORMS", "cpu")
         process = subprocess.Popen(
-            [sys.executable, "-m", "checker.worker", str(child.fileno())],
+            [sys.executable, "-c", "from checker.worker import main; main()", str(child.fileno())],
             pass_fds=(child.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -172,11 +177,11 @@ class Pool:
                 pass
             self.retire(worker)
 
-    def run(self, jobs: list[Job], on_result=None) -> list[ClaimResult]:
-        """Every job's result, in order; `on_result(index, result)` is called as each finishes."""
+    def run(self, jobs: list[Job]) -> list[ClaimResult]:
+        """Every job's result, in the order of the jobs."""
         results: dict[int, ClaimResult] = {}
         try:
-            self.schedule(jobs, results, on_result)
+            self.schedule(jobs, results)
         finally:
             # Interrupted (Ctrl-C, an exception): a busy worker's late answer must never be
             # taken for another job's, so busy workers go.
@@ -184,15 +189,13 @@ class Pool:
                 self.retire(worker)
         return [results[i] for i in range(len(jobs))]
 
-    def schedule(self, jobs, results, on_result) -> None:
+    def schedule(self, jobs, results) -> None:
         pending = deque(enumerate(jobs))
         while len(self.workers) < min(self.size, max(1, len(jobs))):
             self.spawn()
 
         def finish(index, result):
             results[index] = result
-            if on_result is not None:
-                on_result(index, result)
 
         while len(results) < len(jobs):
             for worker in self.workers:
@@ -292,7 +295,3 @@ def shared_pool() -> Pool:
         _pool = Pool()
         atexit.register(_pool.close)
     return _pool
-
-
-if __name__ == "__main__":
-    main()
