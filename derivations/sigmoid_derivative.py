@@ -1,6 +1,6 @@
 """Notes p.2, "dy/dz → ŷ = 1/(1 + e^{-z})": the derivative of the sigmoid, σ′ = σ(1 − σ)."""
 
-from sympy import Derivative, Symbol, exp
+from sympy import Derivative, Mul, Symbol, exp
 
 from checker.dsl import Instance, define, derivation, step
 from checker.functions import sigmoid
@@ -28,7 +28,7 @@ DERIVATION = derivation(
         step(r"1-\hat{y} = 1-\frac{1}{1+e^{-z}}", (1 - yhat, 1 - 1 / s), where="notes p.2, box"),
         step(
             r"\frac{1+e^{-z}}{1+e^{-z}} - \frac{1}{1+e^{-z}} = \frac{e^{-z}}{1+e^{-z}}",
-            (s / s - 1 / s, exp(-z) / s),
+            (Mul(s, 1 / s, evaluate=False) - 1 / s, exp(-z) / s),
             where="notes p.2, box",
         ),
         step(
@@ -49,12 +49,15 @@ DERIVATION = derivation(
         step(
             r"\frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}} = \hat{y} \cdot (1-\hat{y})",
             ((1 / s) * (exp(-z) / s), yhat * (1 - yhat)),
-            note="The box above gives 1 − ŷ = e^{-z}/(1+e^{-z}).",
+            note="The notes put no = here, only ŷ · (1 − ŷ) under the line; read as =. The box "
+            "above gives 1 − ŷ = e^{-z}/(1+e^{-z}).",
         ),
         step(
             r"\frac{d\hat{y}}{dz} = \hat{y} (1-\hat{y})",
             (Derivative(yhat, z), yhat * (1 - yhat)),
-            note="The chain's conclusion, which the heading dy/dz → announces: σ′ = σ(1 − σ).",
+            where="not a line of the notes",
+            note="Added: the chain's conclusion, σ′ = σ(1 − σ), which the heading 'dy/dz →' "
+            "announces (dy/dz there means dŷ/dz; the heading is not an equals sign).",
         ),
     ],
 )

@@ -10,7 +10,8 @@ CLASSES = all_class_counts(weights=False, label_sum=False)
 
 ZERO_SLIP = (
     "Quotient-rule slip: the notes write 0 · (e^{z_j} − e^{z_k} e^{z_m}) / (Σ_j e^{z_j})², which "
-    "is 0; the 0 (the derivative of e^{z_k} by z_m) multiplies only Σ_j e^{z_j} in the numerator."
+    "is 0; the 0 (the derivative of e^{z_k} by z_m) multiplies only Σ_j e^{z_j} in the numerator. "
+    "The bare e^{z_j} (a free index j) is read as Σ_j e^{z_j}; the line is 0 either way."
 )
 
 

@@ -22,6 +22,8 @@ b = Symbol("b", real=True)  # b = b_1 − b_0
 y = Symbol("y", real=True)  # the binary label, y = y_1 (the arrows under the last line)
 yhat = Symbol("yhat", real=True)  # the binary prediction, ŷ = ŷ_1
 
+softmax1 = exp(z1) / (exp(z0) + exp(z1))  # the notes' e^{z_1}/(e^{z_0} + e^{z_1})
+
 TWO_CLASSES = Instance(
     replace(
         c.context,
@@ -52,22 +54,26 @@ DERIVATION = derivation(
     instances=[TWO_CLASSES],
     definitions=[
         define(r"x = z_1 - z_0", X_SLIP),
-        define(r"w = w_1 - w_0, \quad b = b_1 - b_0", "implied by the last line of the chain"),
+        define(
+            r"w = w_1 - w_0, \quad b = b_1 - b_0",
+            "not a line of the notes: the names the chain's last = introduces, so that "
+            "(w_1 − w_0)ᵀx + (b_1 − b_0) = wᵀx + b holds by these definitions",
+        ),
     ],
     steps=[
         step(
             r"\hat{y}_0 = \frac{e^{z_0}}{e^{z_0} + e^{z_1}}", (yhat0, exp(z0) / (exp(z0) + exp(z1)))
         ),
+        step(r"\hat{y}_1 = \frac{e^{z_1}}{e^{z_0} + e^{z_1}}", (yhat1, softmax1)),
         step(
-            r"\hat{y}_1 = \frac{e^{z_1}}{e^{z_0} + e^{z_1}}", (yhat1, exp(z1) / (exp(z0) + exp(z1)))
-        ),
-        step(
-            r"\hat{y}_1 \rightarrow \frac{e^{z_0} e^{-x}}{e^{z_0} + e^{z_0} e^{-x}}",
-            (yhat1, exp(z0) * exp(-t) / (exp(z0) + exp(z0) * exp(-t))),
+            r"\frac{e^{z_1}}{e^{z_0} + e^{z_1}} \rightarrow "
+            r"\frac{e^{z_0} e^{-x}}{e^{z_0} + e^{z_0} e^{-x}}",
+            (softmax1, exp(z0) * exp(-t) / (exp(z0) + exp(z0) * exp(-t))),
             note="The notes' → reads as =. " + ARROW_SLIP,
             erratum=fix(
-                r"\hat{y}_1 = \frac{e^{z_0} e^{x}}{e^{z_0} + e^{z_0} e^{x}}",
-                (yhat1, exp(z0) * exp(t) / (exp(z0) + exp(z0) * exp(t))),
+                r"\frac{e^{z_1}}{e^{z_0} + e^{z_1}} = "
+                r"\frac{e^{z_0} e^{x}}{e^{z_0} + e^{z_0} e^{x}}",
+                (softmax1, exp(z0) * exp(t) / (exp(z0) + exp(z0) * exp(t))),
             ),
         ),
         step(
