@@ -6,6 +6,7 @@ import time
 import traceback
 from collections.abc import Callable
 
+from .deadline import OutOfTime, budget
 from .domains import draw, resolve_domains, solve_given
 from .model import Claim
 from .prepare import InputError, prepare
@@ -13,7 +14,8 @@ from .results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 
 DEFAULT_POINTS = 20
 DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave
-SYMBOLIC_SHARE = 0.8  # of the time left after the numeric and autodiff checks
+PROBE_RESERVE = 0.15  # share of the time limit kept back from SymPy for the residual probe
+PROBE_MINIMUM = 0.5  # seconds the probe gets even when SymPy overran (the kill comes later)
 
 
 def check_claim(
@@ -56,22 +58,32 @@ def check_claim(
         emit("numeric", methods["numeric"])
         methods["autodiff"] = check_autodiff(evaluations)
         emit("autodiff", methods["autodiff"])
+    except InputError as error:  # something mpmath cannot evaluate
+        return result("error", str(error), **methods)
     except Exception as error:
         return result("error", internal("the numeric and autodiff checks", error, debug), **methods)
-    # The symbolic check gets most of what is left; the residual probe gets the rest.
+    # The symbolic check gets what is left but a reserve for the residual probe.
     remaining = timeout - (time.perf_counter() - start)
+    reserve = max(PROBE_RESERVE * timeout, 0.3)
     residuals = {}
     try:
         refuted = methods["numeric"].status == "refuted"
         methods["symbolic"], residuals = check_symbolic(
-            prepared, conditions, SYMBOLIC_SHARE * remaining, domains, quick=refuted
+            prepared, conditions, remaining - reserve, domains, quick=refuted
         )
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
     if residuals and methods["numeric"].status in ("agree", "insufficient"):
         emit("symbolic", methods["symbolic"])
         try:
-            methods["numeric"] = probe_residuals(evaluations, residuals, methods["numeric"])
+            # SymPy can overrun its budget inside C code; the worker's kill is still GRACE away.
+            with budget(max(timeout - (time.perf_counter() - start), PROBE_MINIMUM)):
+                methods["numeric"] = probe_residuals(evaluations, residuals, methods["numeric"])
+        except OutOfTime:
+            message = "the step hit its time limit before the residual SymPy left was resolved"
+            return result("error", message, **methods)
+        except InputError as error:
+            return result("error", str(error), **methods)
         except Exception as error:
             return result("error", internal("the residual probe", error, debug), **methods)
     verdict, message = decide(methods["symbolic"], methods["numeric"], methods["autodiff"])

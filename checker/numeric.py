@@ -8,11 +8,12 @@ of a negative number): the sides are compared as complex numbers.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import mpmath
-import sympy
 
 from .domains import Sample
+from .mpeval import MpFunction
 from .prepare import Prepared
 from .results import Counterexample, NumericResult
 
@@ -20,31 +21,22 @@ from .results import Counterexample, NumericResult
 WORKING_DIGITS = 50  # significant digits of the first evaluation
 AGREE_RELATIVE = mpmath.mpf("1e-40")  # relative difference below which the sides agree
 CONVERGED = mpmath.mpf("1e-3")  # a real difference changes by less than this when rechecked
-MAX_DIGITS = 2000  # the most digits a difference found by SymPy's residual is resolved at
+MAX_DIGITS = 4000  # the most digits a difference is resolved at; beyond, the verdict is error
 PROBED_POINTS = 5  # points at which a residual SymPy left is evaluated
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
 
-UNDEFINED = (ZeroDivisionError, ValueError, OverflowError, ArithmeticError, TypeError)
 
-
-def compile_sides(prepared: Prepared, symbols):
+def compile_sides(prepared: Prepared, symbols) -> MpFunction:
     """One mpmath function returning every lhs element then every rhs element at a point."""
-    exprs = [*prepared.lhs_evaluated, *prepared.rhs_evaluated]
-    return sympy.lambdify(symbols, exprs, modules="mpmath", cse=True, dummify=True)
+    return MpFunction(symbols, [*prepared.lhs_evaluated, *prepared.rhs_evaluated])
 
 
-def evaluate(fn, sample: Sample, index: int, dps: int, count: int):
+def evaluate(fn: MpFunction, sample: Sample, index: int, dps: int, count: int):
     """Each element's (lhs, rhs) pair at a point, or None where a side is undefined there."""
-    values = sample.at_precision(index, dps)
-    with mpmath.workdps(dps):
-        try:
-            results = [mpmath.mpmathify(v) for v in fn(*(values[s] for s in sample.symbols))]
-        except UNDEFINED:
-            return None
-        if not all(mpmath.isfinite(v) for v in results):
-            return None
-        results = [+v for v in results]
+    results = fn(sample.at_precision(index, dps), dps)
+    if results is None:
+        return None
     return list(zip(results[:count], results[count:]))
 
 
@@ -116,7 +108,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 rechecked,
                 counterexample_at(sample, index, prepared, element, confirmed),
                 time.perf_counter() - start,
-                f"the sides differ by a relative {float(confirmed.relative_error):.3g}",
+                f"the sides differ by a relative {mpmath.nstr(confirmed.relative_error, 3)}",
             )
     needed = max(3, int(drawn * MIN_VALID_FRACTION + 0.5))
     if valid < needed:
@@ -184,79 +176,123 @@ def confirm_mismatch(fn, sample, index, element, count, literal_zero=False):
 
 
 def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult) -> NumericResult:
-    """Look for a difference too small for the comparison where SymPy left lhs − rhs = R ≠ 0.
+    """Look for a difference too small for the comparison where SymPy did not reach zero.
 
-    R evaluated by itself has no cancellation between two large sides, so a nonzero, converged
-    R(p) points at a real difference; it counts only once lhs − rhs itself, evaluated at enough
-    digits to resolve it, converges to a nonzero value.
+    Each residual R (what SymPy left of lhs − rhs, or lhs − rhs itself where it ran out of time)
+    is evaluated at doubling precision until it settles or vanishes. A settled nonzero R(p)
+    points at a real difference, which counts once lhs − rhs itself, evaluated at enough digits
+    to resolve it, converges to a nonzero value. One that cannot be resolved within MAX_DIGITS
+    makes the result "unresolved": never a pass.
     """
     sample, fn, count = evaluations.sample, evaluations.fn, evaluations.count
     valid = [i for i, pairs in enumerate(evaluations.pairs) if pairs is not None]
     for element, residual in residuals.items():
-        probe = sympy.lambdify(sample.symbols, residual, modules="mpmath", dummify=True)
+        if residual is None:  # SymPy did not get to it: lhs − rhs itself, already compiled
+            value_at = difference_at(evaluations, element)
+        else:
+            value_at = residual_at(MpFunction(sample.symbols, [residual]), sample)
         for index in valid[:PROBED_POINTS]:
-            pairs = evaluations.pairs[index]
-            estimate = converged_value(probe, sample, index, WORKING_DIGITS)
-            if not estimate:
+            outcome, estimate = settle(value_at, index)
+            if outcome == "zero":
                 continue
-            lhs, rhs = pairs[element]
-            with mpmath.workdps(WORKING_DIGITS):
-                scale = max(abs(lhs), abs(rhs), abs(estimate))
-                gap = int(mpmath.ceil(mpmath.log10(scale / abs(estimate))))
-            digits = WORKING_DIGITS + max(gap, 0) + 20
-            if 2 * digits > MAX_DIGITS:
-                continue
-            differences = []
-            for dps in (digits, 2 * digits):
-                at = evaluate(fn, sample, index, dps, count)
-                if at is None:
-                    break
-                with mpmath.workdps(dps):
-                    differences.append((at[element][0] - at[element][1], at[element]))
-            if len(differences) < 2:
-                continue
-            (first, _), (second, (lhs, rhs)) = differences
-            with mpmath.workdps(2 * digits):
-                if second == 0 or abs(second - first) > CONVERGED * abs(second):
-                    continue
-                rel = relative(lhs, rhs)
-            mismatch = Mismatch(lhs, rhs, rel, 2 * digits)
-            return NumericResult(
-                "refuted",
-                numeric.points,
-                numeric.skipped,
-                float(rel),
-                WORKING_DIGITS,
-                numeric.rechecked,
-                counterexample_at(sample, index, evaluations.prepared, element, mismatch),
-                numeric.seconds,
-                f"the sides differ by a relative {float(rel):.3g}, resolved at {2 * digits} digits "
-                "where SymPy's residual pointed",
+            mismatch = None
+            if outcome == "nonzero":
+                mismatch = resolve(fn, sample, index, element, count, estimate)
+            if mismatch is None:
+                return replace(
+                    numeric,
+                    status="unresolved",
+                    message="SymPy left lhs − rhs ≠ 0 and the difference could not be "
+                    f"resolved within {MAX_DIGITS} digits at a point; cannot decide",
+                )
+            rel = mpmath.nstr(mismatch.relative_error, 3)
+            return replace(
+                numeric,
+                status="refuted",
+                max_relative_error=float(mismatch.relative_error),
+                counterexample=counterexample_at(
+                    sample, index, evaluations.prepared, element, mismatch
+                ),
+                message=f"the sides differ by a relative {rel}, resolved at {mismatch.dps} "
+                "digits where SymPy's residual pointed",
             )
     return numeric
 
 
-def converged_value(fn, sample, index, dps):
-    """fn at a point once two successive precisions (dps, 2·dps, … up to MAX_DIGITS / 2) agree
-    and are nonzero; None when it vanishes, is undefined, or never settles."""
-    previous = None
-    digits = dps
-    while 2 * digits <= MAX_DIGITS:
-        point = sample.at_precision(index, digits)
+def residual_at(fn: MpFunction, sample):
+    def value_at(index, digits):
+        values = fn(sample.at_precision(index, digits), digits)
+        return None if values is None else values[0]
+
+    return value_at
+
+
+def difference_at(evaluations: Evaluations, element: int):
+    """lhs − rhs of one element, reusing the evaluations already made at 50 and 100 digits."""
+    known = {WORKING_DIGITS: evaluations.pairs, 2 * WORKING_DIGITS: evaluations.finer}
+
+    def value_at(index, digits):
+        pairs = (
+            known[digits][index]
+            if digits in known
+            else evaluate(evaluations.fn, evaluations.sample, index, digits, evaluations.count)
+        )
+        if pairs is None:
+            return None
+        lhs, rhs = pairs[element]
         with mpmath.workdps(digits):
-            try:
-                value = mpmath.mpmathify(fn(*(point[s] for s in sample.symbols)))
-            except UNDEFINED:
-                return None
-            if not mpmath.isfinite(value):
-                return None
-            value = +value
-            if previous is not None and value != 0:
-                if abs(value - previous) <= CONVERGED * abs(value):
-                    return value
+            return lhs - rhs
+
+    return value_at
+
+
+def settle(value_at, index):
+    """("nonzero", value) once two successive precisions agree on a nonzero value; ("zero", 0)
+    when the value is 0 or vanishes as the digits double; ("unknown", None) otherwise."""
+    previous = None
+    digits = WORKING_DIGITS
+    while digits <= MAX_DIGITS:
+        value = value_at(index, digits)
+        if value is None:
+            return "unknown", None
+        with mpmath.workdps(digits):
+            if previous is not None:
+                if value == 0 and previous == 0:
+                    return "zero", 0
+                if value != 0 and abs(value - previous) <= CONVERGED * abs(value):
+                    return "nonzero", value
+                if abs(value) <= abs(previous) * mpmath.mpf(10) ** (-(digits // 4)):
+                    return "zero", 0  # shrank by far more than a real value could
         previous = value
         digits *= 2
-    return None
+    return "unknown", None
+
+
+def resolve(fn, sample, index, element, count, estimate) -> Mismatch | None:
+    """lhs − rhs at a point, at enough digits to see a difference of about `estimate`."""
+    pairs = evaluate(fn, sample, index, WORKING_DIGITS, count)
+    if pairs is None:
+        return None
+    lhs, rhs = pairs[element]
+    with mpmath.workdps(WORKING_DIGITS):
+        scale = max(abs(lhs), abs(rhs), abs(estimate))
+        gap = int(mpmath.ceil(mpmath.log10(scale / abs(estimate))))
+    digits = WORKING_DIGITS + max(gap, 0) + 20
+    if 2 * digits > MAX_DIGITS:
+        return None
+    differences = []
+    for dps in (digits, 2 * digits):
+        at = evaluate(fn, sample, index, dps, count)
+        if at is None:
+            return None
+        lhs, rhs = at[element]
+        with mpmath.workdps(dps):
+            differences.append(lhs - rhs)
+    with mpmath.workdps(2 * digits):
+        first, second = differences
+        if second == 0 or abs(second - first) > CONVERGED * abs(second):
+            return None
+        return Mismatch(lhs, rhs, relative(lhs, rhs), 2 * digits)
 
 
 class Mismatch:

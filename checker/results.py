@@ -43,7 +43,7 @@ class SymbolicResult:
 
 @dataclass(frozen=True)
 class NumericResult:
-    status: Literal["agree", "refuted", "insufficient"]
+    status: Literal["agree", "refuted", "insufficient", "unresolved"]
     points: int  # valid points compared
     skipped: int  # points where a side is undefined
     max_relative_error: float

@@ -7,21 +7,15 @@ and `cancel` puts a rational function in canonical form.
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 
 import sympy
 
+from .deadline import OutOfTime, budget
 from .domains import SideConditions
 from .prepare import Prepared
 from .results import Attempt, SymbolicResult
-
-
-class OutOfTime(Exception):
-    pass
 
 
 def exp_to_rational(expr):
@@ -74,27 +68,6 @@ STRATEGIES = (
 QUICK = ("cancel", "exp→u, cancel", "rewrite(exp), exp→u, cancel")
 
 
-@contextmanager
-def budget(seconds: float):
-    """Raise OutOfTime after `seconds`, where signals can be used (the main thread)."""
-    if seconds <= 0:
-        raise OutOfTime
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def on_domain(symbols, domains) -> dict:
     """Each sampled symbol as a SymPy symbol that knows its domain's sign (true on the domain)."""
     refined = {}
@@ -115,8 +88,9 @@ def check_symbolic(
     seconds: float,
     domains=None,
     quick: bool = False,
-) -> tuple[SymbolicResult, dict[int, sympy.Expr]]:
-    """Reduce each entry of lhs − rhs on the domain; also the residual left in each entry.
+) -> tuple[SymbolicResult, dict[int, sympy.Expr | None]]:
+    """Reduce each entry of lhs − rhs on the domain; also the residual left in each entry that
+    is not zero (None where SymPy did not get to it).
 
     Symbols are taken as real, with the sign their domain gives them: the claim is only ever
     made on the domain. `quick` runs only the decision procedures.
@@ -147,10 +121,11 @@ def check_symbolic(
         if difference == 0:
             certificate["zero after doit"] += 1
             continue
-        outcome = reduce(difference, deadline, attempts, strategies)
-        if outcome is None:
-            timed_out = True
-            break
+        outcome = None if timed_out else reduce(difference, deadline, attempts, strategies)
+        timed_out = timed_out or time.perf_counter() >= deadline
+        if outcome is None:  # nothing to show: lhs − rhs itself is left for the numeric probe
+            residuals[element] = None
+            continue
         strategy, reduced = outcome
         if reduced == 0:
             certificate[strategy] += 1
@@ -169,7 +144,8 @@ def check_symbolic(
         residuals[element] = reduced
     elapsed = time.perf_counter() - start
     if timed_out or residuals:
-        shown = str(min(residuals.values(), key=sympy.count_ops)) if residuals else ""
+        reduced = [r for r in residuals.values() if r is not None]
+        shown = str(min(reduced, key=sympy.count_ops)) if reduced else ""
         status = "timeout" if timed_out else "residual"
         result = SymbolicResult(status, residual=shown, attempts=tuple(attempts), seconds=elapsed)
         return result, residuals
@@ -180,7 +156,8 @@ def check_symbolic(
 
 
 def reduce(difference, deadline: float, attempts: list[Attempt], strategies=STRATEGIES):
-    """The first strategy that reduces `difference` to zero, else the smallest leftover."""
+    """The first strategy that reduces `difference` to zero, else the smallest leftover (None
+    when every strategy raised or ran out of time)."""
     leftovers = []
     for name, strategy in strategies:
         began = time.perf_counter()
@@ -189,7 +166,7 @@ def reduce(difference, deadline: float, attempts: list[Attempt], strategies=STRA
                 reduced = strategy(difference)
         except OutOfTime:
             attempts.append(Attempt(name, "timeout", time.perf_counter() - began))
-            return None
+            break
         except Exception as error:  # one strategy raising is recorded, not fatal
             attempts.append(
                 Attempt(
@@ -209,7 +186,7 @@ def reduce(difference, deadline: float, attempts: list[Attempt], strategies=STRA
         attempts.append(Attempt(name, "residual", spent))
         leftovers.append((name, reduced))
     if not leftovers:
-        return "none", difference
+        return None
     return min(leftovers, key=lambda x: sympy.count_ops(x[1]))
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from .model import Claim
 from .results import ClaimResult, SymbolicResult
 
-GRACE = 0.75  # seconds a worker gets past the time limit before it is killed
+GRACE = 0.95  # seconds a worker gets past the time limit before it is killed
 STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
 USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
 TICKETS = itertools.count()  # one per job sent, never reused within a process
@@ -262,6 +262,11 @@ class Pool:
 
 
 def timed_out(worker: Worker, now: float) -> ClaimResult:
+    """The result of a claim whose worker was killed at its time limit.
+
+    Only a finished symbolic proof can still make it pass: without the residual probe, agreement
+    at the sampled points is not enough to confirm it.
+    """
     from .engine import decide
 
     job = worker.job
@@ -271,9 +276,9 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
         "timeout", seconds=now - worker.started
     )
     verdict, message = decide(symbolic, numeric, autodiff)
-    if numeric is None or autodiff is None:
-        message = f"the step hit its time limit of {job.timeout:g} s before it could be checked"
+    if verdict == "confirmed" or numeric is None or autodiff is None:
         verdict = "error"
+        message = f"the step hit its time limit of {job.timeout:g} s before it could be decided"
     return ClaimResult(
         verdict,
         message,
