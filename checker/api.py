@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import time
 import zlib
+from collections.abc import Mapping
 from importlib import metadata
+
+import sympy
 
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .model import Claim, Context, Derivation
@@ -30,6 +33,13 @@ def verify_step(
     `domains` maps a symbol to a real interval (low, high); `given` holds `sympy.Eq` side
     conditions; `definitions` maps shorthand symbols to the expressions they stand for.
     """
+    if isinstance(given, sympy.Basic):  # one side condition given on its own
+        given = (given,)
+    for name, value in (("domains", domains), ("definitions", definitions)):
+        if value is not None and not isinstance(value, Mapping):
+            raise ValueError(f"{name} must be a mapping of symbols, got {type(value).__name__}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     claim = Claim(lhs, rhs, Context(dict(domains or {}), dict(definitions or {}), tuple(given)))
     (result,) = run_claims([claim], [seed], points, timeout)
     return StepResult((result,))
@@ -86,37 +96,24 @@ def verify_derivations(
     debug: bool = False,
 ) -> Report:
     start = time.perf_counter()
-    claims, seeds, slots = [], [], []
-    for d in derivations:
-        for s in d.steps:
-            if steps and s.number not in steps:
-                continue
-            parts = [("as written", s.claims)]
-            if s.correction is not None:
-                parts.append(("corrected", s.correction.claims))
-            for part, part_claims in parts:
+    chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
+    claims, seeds = [], []
+    for d, d_steps in chosen:
+        for s in d_steps:
+            for part, part_claims in parts_of(s):
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
-                    slots.append((d.name, s.number, part))
-    results = run_claims(claims, seeds, points, timeout, debug=debug)
-    grouped: dict[tuple, list[ClaimResult]] = {}
-    for slot, result in zip(slots, results):
-        grouped.setdefault(slot, []).append(result)
+    results = iter(run_claims(claims, seeds, points, timeout, debug=debug))
     outcomes = []
-    for d in derivations:
+    for d, d_steps in chosen:  # the results come back in the order the claims went out
         step_outcomes = []
-        for s in d.steps:
-            if (d.name, s.number, "as written") not in grouped:
-                continue
-            correction = grouped.get((d.name, s.number, "corrected"))
-            step_outcomes.append(
-                StepOutcome(
-                    s,
-                    StepResult(tuple(grouped[(d.name, s.number, "as written")])),
-                    StepResult(tuple(correction)) if correction else None,
-                )
-            )
+        for s in d_steps:
+            checked = {
+                part: StepResult(tuple(next(results) for _ in part_claims))
+                for part, part_claims in parts_of(s)
+            }
+            step_outcomes.append(StepOutcome(s, checked["as written"], checked.get("corrected")))
         outcomes.append(DerivationOutcome(d, tuple(step_outcomes)))
     return Report(
         tuple(outcomes),
@@ -127,6 +124,14 @@ def verify_derivations(
         versions(),
         time.perf_counter() - start,
     )
+
+
+def parts_of(step) -> list[tuple[str, tuple]]:
+    """The claims of a step as written, and of its correction if it is an erratum."""
+    parts = [("as written", step.claims)]
+    if step.correction is not None:
+        parts.append(("corrected", step.correction.claims))
+    return parts
 
 
 def versions() -> tuple[tuple[str, str], ...]:

@@ -17,11 +17,11 @@ import sympy
 
 from .numeric import MAX_DIGITS, SHOWN_DIGITS, Evaluations, evaluate
 from .results import AutodiffResult, Counterexample
-from .translate import Untranslatable, to_jax
+from .translate import Untranslatable, key, to_jax
 
 RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
 RECHECK_DIGITS = MAX_DIGITS // 4  # exact values a float64 mismatch is judged against
-BATCH = " batch"  # an environment key no symbol name can take
+BATCH = "batch"  # an environment key no symbol's key can take
 
 
 def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
@@ -36,7 +36,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
         return AutodiffResult("not applicable", message="the step has no derivative")
     derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
     try:
-        env = {s.name: v for s, v in sample.as_floats().items()}
+        env = {key(s): v for s, v in sample.as_floats().items()}
         env[BATCH] = np.zeros(len(sample.points))  # gives vmap its batch size when no symbol does
         values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
     except Untranslatable as error:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from enum import IntEnum
 
+from .api import MAX_TIMEOUT
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .loader import LoadError, builtin, load_path, select
 
@@ -24,10 +26,10 @@ def positive_int(text: str) -> int:
     return value
 
 
-def positive_float(text: str) -> float:
+def time_limit(text: str) -> float:
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    if not 0 < value <= MAX_TIMEOUT:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"must be in (0, {MAX_TIMEOUT:g}] seconds, got {text}")
     return value
 
 
@@ -70,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--timeout",
-        type=positive_float,
+        type=time_limit,
         default=DEFAULT_TIMEOUT,
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
     )
@@ -83,10 +85,12 @@ def parser() -> argparse.ArgumentParser:
 
 def gather(args) -> list:
     if args.path:
-        available = [d for path in args.path for d in load_path(path)]
+        paths = list(dict.fromkeys(os.path.realpath(p) for p in args.path))  # each file once
+        available = [d for path in paths for d in load_path(path)]
     else:
         available = list(builtin())
-    return select(available, getattr(args, "names", []))
+    names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
+    return select(available, names)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +126,11 @@ def run(args) -> int:
 
     if args.step and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
+    if args.output:  # fail before the run, not after it
+        try:
+            open(args.output, "a", encoding="utf-8").close()
+        except OSError as error:
+            raise LoadError(f"cannot write the report to {args.output}: {error.strerror}") from None
     report = verify_derivations(
         derivations,
         seed=args.seed,

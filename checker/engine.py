@@ -99,14 +99,9 @@ def decide(
     zero = symbolic is not None and symbolic.status == "zero"
     if numeric.status == "refuted":
         if zero:
-            return "error", (
-                "checkers disagree: SymPy reduced lhs − rhs to zero, but the sides differ by a "
-                f"relative {numeric.max_relative_error:.3g} at a point"
-            )
-        return "refuted", (
-            f"the sides differ by a relative {numeric.max_relative_error:.3g} at a point, "
-            f"confirmed at {numeric.counterexample.digits} digits"
-        )
+            disagreement = f"SymPy reduced lhs − rhs to zero, but {numeric.message}"
+            return "error", f"checkers disagree: {disagreement}"
+        return "refuted", numeric.message
     if symbolic is not None and symbolic.status == "constant":
         if numeric.points > 0:  # the residual probe found no such difference at these points
             return "error", (

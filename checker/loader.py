@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -20,9 +21,15 @@ def builtin() -> tuple[Derivation, ...]:
 
 
 def select(available, names) -> list[Derivation]:
+    by_name: dict[str, Derivation] = {}
+    for d in available:
+        if by_name.setdefault(d.name, d) is not d:
+            raise LoadError(
+                f"two derivations are named {d.name!r} ({by_name[d.name].source_file} and "
+                f"{d.source_file}); give each its own name"
+            )
     if not names:
         return list(available)
-    by_name = {d.name: d for d in available}
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise LoadError(f"unknown derivation {unknown[0]!r}; known: {', '.join(sorted(by_name))}")
@@ -43,11 +50,15 @@ def load_path(path: str) -> list[Derivation]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # workers load the same module under the same name
     try:
-        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the report
+            spec.loader.exec_module(module)
     except SyntaxError as error:
         del sys.modules[name]
         raise LoadError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
-    except Exception as error:
+    except KeyboardInterrupt:
+        del sys.modules[name]
+        raise
+    except BaseException as error:  # SystemExit too: a module must not end the run
         del sys.modules[name]
         line = error_line(error, file)
         raise LoadError(

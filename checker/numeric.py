@@ -108,7 +108,8 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 rechecked,
                 counterexample_at(sample, index, prepared, element, confirmed),
                 time.perf_counter() - start,
-                f"the sides differ by a relative {mpmath.nstr(confirmed.relative_error, 3)}",
+                f"the sides differ by a relative {mpmath.nstr(confirmed.relative_error, 3)} at a "
+                f"point, confirmed at {confirmed.dps} digits",
             )
     needed = max(3, int(drawn * MIN_VALID_FRACTION + 0.5))
     if valid < needed:
@@ -213,8 +214,8 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
                 counterexample=counterexample_at(
                     sample, index, evaluations.prepared, element, mismatch
                 ),
-                message=f"the sides differ by a relative {rel}, resolved at {mismatch.dps} "
-                "digits where SymPy's residual pointed",
+                message=f"the sides differ by a relative {rel} at a point, resolved at "
+                f"{mismatch.dps} digits where SymPy's residual pointed",
             )
     return numeric
 

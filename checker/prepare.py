@@ -85,6 +85,20 @@ def expand_definitions(expr, definitions):
     held as a variable and then evaluated at its definition: Subs(d/dŷ L(ŷ), ŷ, σ(z)).
     """
 
+    def depends(symbol, variable) -> bool:
+        """Does the definition of `symbol`, fully expanded, involve `variable`?"""
+        seen, todo = set(), [symbol]
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            value = sympy.sympify(definitions[s])
+            if variable in value.free_symbols:
+                return True
+            todo.extend(v for v in value.free_symbols if v in definitions)
+        return False
+
     def walk(e, keep: frozenset, active: tuple):
         if isinstance(e, sympy.Symbol):
             if e in definitions and e not in keep:
@@ -96,6 +110,14 @@ def expand_definitions(expr, definitions):
         if isinstance(e, sympy.Derivative):
             variables = [v for v, _ in e.variable_count]
             held = [v for v in variables if v in definitions and v not in keep]
+            for h in held:
+                tied = [v for v in variables if v not in held and depends(h, v)]
+                if tied:
+                    raise InputError(
+                        f"the derivative {e} is by {h} and by {tied[0]}, on which {h}'s "
+                        f"definition depends; SymPy merges d/d{tied[0]}(d/d{h} ...) into one "
+                        "derivative, so it is ambiguous: write the inner derivative out"
+                    )
             inner = walk(e.expr, keep | frozenset(held), active)
             derivative = sympy.Derivative(inner, *e.variable_count)
             if not held:
@@ -204,6 +226,8 @@ def prepare(claim: Claim) -> Prepared:
     rhs = as_sympy(claim.rhs, "right-hand side")
     lshape, lhs_items = elements(lhs)
     rshape, rhs_items = elements(rhs)
+    if not lhs_items or not rhs_items:
+        raise InputError("a side is an empty matrix; there is nothing to compare")
     if lshape != rshape:
         raise InputError(
             f"the sides have different shapes: left {describe_shape(lshape)}, right "
@@ -245,6 +269,11 @@ def evaluate(expr, side: str):
     done = held.doit()
     if done.has(sympy.Derivative):
         raise InputError(f"a derivative on the {side} could not be evaluated: {done}")
+    if done.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit):
+        raise InputError(
+            f"the {side} keeps an integral, sum, product or limit SymPy cannot carry out; "
+            "give it in closed form"
+        )
     check_atoms(done, side)
     return done
 

@@ -1,6 +1,6 @@
 """SymPy → JAX: one explicit table; anything not in it is an error, never a silent fallback.
 
-`to_jax(expr)` gives a function of an environment {symbol name: scalar}; a `Derivative` becomes
+`to_jax(expr)` gives a function of an environment {key(symbol): scalar}; a `Derivative` becomes
 `jax.grad` of the translation of the expression it differentiates.
 """
 
@@ -40,7 +40,7 @@ JAX_FUNCTIONS = {
 def to_jax(expr):
     """A function env -> float64 scalar computing `expr`; derivatives by JAX autodiff."""
     if isinstance(expr, sympy.Symbol):
-        name = expr.name
+        name = key(expr)
         return lambda env: env[name]
     if expr.is_Number or expr in (sympy.pi, sympy.E):
         value = float(expr)
@@ -57,7 +57,7 @@ def to_jax(expr):
         return derivative(expr)
     if isinstance(expr, sympy.Subs):
         inner = to_jax(expr.expr)
-        names = [v.name for v in expr.variables]
+        names = [key(v) for v in expr.variables]
         points = [to_jax(p) for p in expr.point]
         return lambda env: inner({**env, **{n: p(env) for n, p in zip(names, points)}})
     if isinstance(expr, sympy.Function) and expr.func in JAX_FUNCTIONS:
@@ -68,6 +68,11 @@ def to_jax(expr):
         f"no JAX translation for {type(expr).__name__} ({expr}); supported functions: "
         + ", ".join(sorted(f.__name__ for f in JAX_FUNCTIONS))
     )
+
+
+def key(symbol: sympy.Symbol) -> str:
+    """A symbol's key in the environment; other keys (the batch) cannot collide with it."""
+    return "symbol:" + symbol.name
 
 
 def sum_of(terms, env):
@@ -102,7 +107,9 @@ def derivative(expr):
     fn = inner
     for variable, count in expr.variable_count:
         for _ in range(int(count)):
-            fn = partial(fn, variable.name)
+            if not isinstance(variable, sympy.Symbol):
+                raise Untranslatable(f"a derivative by {variable}, which is not a symbol")
+            fn = partial(fn, key(variable))
     return fn
 
 
