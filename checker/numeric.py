@@ -73,7 +73,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     prepared, sample, fn = evaluations.prepared, evaluations.sample, evaluations.fn
     count = evaluations.count
     drawn = len(sample.points)
-    valid = skipped = rechecked = 0
+    valid = skipped = rechecked = unresolved = 0
     worst = mpmath.mpf(0)
     for index in range(drawn):
         pairs, finer = evaluations.pairs[index], evaluations.finer[index]
@@ -98,6 +98,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             if outcome == "unresolved":  # never counted as agreement
                 valid -= 1
                 skipped += 1
+                unresolved += 1
                 break
             return NumericResult(
                 "refuted",
@@ -122,8 +123,13 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             rechecked,
             None,
             time.perf_counter() - start,
-            f"only {valid} of {drawn} sampled points are inside the domain of both sides "
-            f"(need {needed}); narrow the symbols' domains",
+            f"only {valid} of {drawn} sampled points could be compared (need {needed}): "
+            + (
+                f"at {unresolved} the difference neither vanished nor settled as the digits "
+                "grew (a cancellation too deep to resolve)"
+                if unresolved
+                else "at the others a side is undefined; narrow the symbols' domains"
+            ),
         )
     return NumericResult(
         "agree",
@@ -162,6 +168,8 @@ def confirm_mismatch(fn, sample, index, element, count, literal_zero=False):
             )
         one_side_zero = (lhs == 0) != (rhs == 0) and not literal_zero
         if settled and (not one_side_zero or 2 * digits > MAX_DIGITS):
+            if not certainly_different(fn, sample, index, element, count, digits):
+                break
             return "refuted", Mismatch(lhs, rhs, rel, digits), rel
         if (
             not settled
@@ -293,7 +301,23 @@ def resolve(fn, sample, index, element, count, estimate) -> Mismatch | None:
         first, second = differences
         if second == 0 or abs(second - first) > CONVERGED * abs(second):
             return None
-        return Mismatch(lhs, rhs, relative(lhs, rhs), 2 * digits)
+        rel = relative(lhs, rhs)
+    if not certainly_different(fn, sample, index, element, count, 2 * digits):
+        return None
+    return Mismatch(lhs, rhs, rel, 2 * digits)
+
+
+def certainly_different(fn: MpFunction, sample, index, element, count, digits) -> bool:
+    """Interval arithmetic's word on a difference the precision ladder found: False if the
+    sides' enclosures still overlap at four times the digits (a cancellation the ladder did not
+    see). Where the functions have no interval version, the ladder's evidence stands."""
+    last = min(4 * digits, MAX_DIGITS)
+    while digits <= last:
+        verdict = fn.separated(sample.at_precision(index, digits), digits, element, count + element)
+        if verdict is None or verdict:
+            return True
+        digits *= 2
+    return False
 
 
 class Mismatch:
