@@ -14,7 +14,7 @@ from .results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 
 DEFAULT_POINTS = 20
 DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave
-PROBE_RESERVE = 0.15  # share of the time limit kept back from SymPy for the residual probe
+PROBE_RESERVE = 0.25  # share of the time limit kept back from SymPy for the residual probe
 PROBE_MINIMUM = 0.5  # seconds the probe gets even when SymPy overran (the kill comes later)
 
 
@@ -64,7 +64,7 @@ def check_claim(
         return result("error", internal("the numeric and autodiff checks", error, debug), **methods)
     # The symbolic check gets what is left but a reserve for the residual probe.
     remaining = timeout - (time.perf_counter() - start)
-    reserve = max(PROBE_RESERVE * timeout, 0.3)
+    reserve = max(PROBE_RESERVE * timeout, 1.0)
     residuals = {}
     try:
         refuted = methods["numeric"].status == "refuted"

@@ -344,4 +344,10 @@ def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexam
         prepared.position(element),
         mismatch.dps,
         "numeric",
+        difference_text(mismatch),
     )
+
+
+def difference_text(mismatch) -> str:
+    with mpmath.workdps(mismatch.dps):
+        return mpmath.nstr(mismatch.lhs - mismatch.rhs, 6)

@@ -117,6 +117,7 @@ def counterexample_dict(example: Counterexample | None, label: str) -> dict | No
         "element": list(example.element),
         "digits": example.digits,
         "method": example.method,
+        "difference": example.difference,
     }
 
 

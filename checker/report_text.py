@@ -145,6 +145,8 @@ def counterexample_lines(example: Counterexample, label: str) -> list[str]:
     lines = wrapped(f"counterexample ({example.method}{where}{entry}): {point}", INDENT)
     lines.append(f"{INDENT}  lhs = {example.lhs}")
     lines.append(f"{INDENT}  rhs = {example.rhs}")
+    if example.difference:
+        lines.append(f"{INDENT}  lhs − rhs = {example.difference}")
     lines.append(f"{INDENT}  relative error {example.relative_error:.3g}")
     return lines
 

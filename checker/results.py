@@ -22,6 +22,7 @@ class Counterexample:
     element: tuple[int, ...] = ()  # which matrix entry, for matrix claims
     digits: int = 0  # precision of the values shown
     method: str = "numeric"
+    difference: str = ""  # lhs − rhs, which shows where lhs and rhs print alike (1e-1000 apart)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,15 @@ The one place where message wording is pinned (by a key phrase each).
 
 import pytest
 import sympy
-from sympy import Derivative, Eq, Function, Matrix, Symbol, oo, sin
+from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
 
-from checker import verify_step
+from checker import sigmoid, verify_step
 
 x, y = Symbol("x", real=True), Symbol("y", real=True)
 x_positive = Symbol("x", positive=True)  # same name as x, different assumptions
 f = Function("f")
+A, B = MatrixSymbol("A", 2, 2), MatrixSymbol("B", 2, 2)
+x_nonnegative = Symbol("x", nonnegative=True)
 
 
 def assert_error(result, phrase):
@@ -37,6 +39,10 @@ def assert_error(result, phrase):
         ([x], [x], "not a SymPy expression"),
         (Eq(x, 1), x, "equation"),
         (Derivative(x**2, x_positive), 2 * x, "two different symbols are both named 'x'"),
+        (A * B, B * A, "matrix expression"),
+        (0.1 * 3 * x, 0.3 * x, "floating-point"),
+        (Matrix(0, 0, []), Matrix(0, 0, []), "empty matrix"),
+        (Integral(sin(sin(y)), (y, 0, x)), Integral(sin(sin(y)), (y, 0, x)), "integral"),
     ],
     ids=[
         "nan",
@@ -51,6 +57,10 @@ def assert_error(result, phrase):
         "list",
         "equation-as-side",
         "same-name-other-assumptions",
+        "matrix-symbols",
+        "float-literal",
+        "empty-matrix",
+        "integral-left-undone",
     ],
 )
 def test_bad_claim(lhs, rhs, phrase):
@@ -60,6 +70,27 @@ def test_bad_claim(lhs, rhs, phrase):
 @pytest.mark.parametrize("domain", [(1, 0), (1, 1)], ids=["reversed", "empty"])
 def test_bad_domain(domain):
     assert_error(verify_step(x, x, domains={x: domain}), "empty or reversed")
+
+
+@pytest.mark.parametrize(
+    "domain", [(1.0, 1.0000000000000002), (-1e308, 1e308)], ids=["one-ulp", "whole-float-range"]
+)
+def test_domain_that_float64_cannot_sample(domain):
+    assert_error(verify_step(x, x, domains={x: domain}), "float64")
+
+
+def test_domain_against_the_symbol_assumptions():
+    result = verify_step(x_nonnegative, x_nonnegative, domains={x_nonnegative: (-2, 2)})
+    assert_error(result, "assumed nonnegative")
+
+
+def test_derivative_by_a_shorthand_and_its_variable_is_ambiguous():
+    # SymPy merges d/dx(dL/dŷ) into Derivative(L, ŷ, x), though ŷ depends on x.
+    yh, loss = Symbol("yh", real=True), Symbol("L", real=True)
+    result = verify_step(
+        Derivative(Derivative(loss, yh), x), 0, definitions={loss: -log(yh), yh: sigmoid(x)}
+    )
+    assert_error(result, "ambiguous")
 
 
 @pytest.mark.parametrize("condition", [x > 0, x - 1], ids=["inequality", "expression"])
@@ -72,3 +103,18 @@ def test_side_condition_that_is_not_an_equation(condition):
 )
 def test_side_condition_that_is_not_linear(condition):
     assert_error(verify_step(x + y, y + x, given=(condition,)), "not linear")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"timeout": float("inf")},
+        {"timeout": float("nan")},
+        {"timeout": 1e7},
+        {"seed": -1},
+    ],
+    ids=["timeout-inf", "timeout-nan", "timeout-too-long", "negative-seed"],
+)
+def test_bad_argument_raises(arguments):
+    with pytest.raises(ValueError):
+        verify_step(x, x, **arguments)

@@ -117,6 +117,7 @@ BAD_FILES = {
     "not-python": ("notes.txt", "x = 1\n"),
     "syntax-error": ("broken.py", "def f(:\n"),
     "raises-on-import": ("raises.py", "import sympy\nraise RuntimeError('boom\\nsecond line')\n"),
+    "exits-on-import": ("exits.py", "import sys\nsys.exit(0)\n"),
 }
 
 
@@ -131,6 +132,39 @@ def test_unusable_path_is_a_usage_error_in_one_line(case, tmp_path, capsys):
     assert err.count("\n") == 1
     assert err.startswith("derivcheck: error: ") and path in err
     assert "Traceback" not in err
+
+
+def test_two_derivations_with_one_name_is_a_usage_error(tmp_path, capsys):
+    first = write(tmp_path, "first.py", SIGMOID_FILE)
+    second = write(tmp_path, "second.py", SIGMOID_FILE)
+    assert main(["verify", "--path", first, "--path", second]) == 2
+    assert "user-sigmoid" in capsys.readouterr().err
+
+
+def test_same_path_twice_runs_once(tmp_path):
+    path = write(tmp_path, "user_sigmoid.py", SIGMOID_FILE)
+    _, report = verify_json(tmp_path, "--path", path, "--path", path)
+    assert len(steps_of(report)) == 2  # the file's two steps, not four
+
+
+def test_printing_module_leaves_stdout_to_the_json_report(tmp_path, capsys):
+    path = write(tmp_path, "chatty.py", SIGMOID_FILE + '\n    print("HELLO")\n')
+    main(["verify", "--path", path, "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert len(steps_of(report)) == 2
+
+
+def test_unbounded_timeout_is_a_usage_error(capsys):
+    try:
+        code = main(["verify", "sigmoid-derivative", "--timeout", "inf"])
+    except SystemExit as exit_:  # argparse rejects it itself
+        code = exit_.code
+    assert code == 2
+
+
+def test_unwritable_output_is_a_usage_error(capsys):
+    assert main(["verify", "sigmoid-derivative", "-o", "/nonexistent-dir/x.json"]) == 2
+    assert "/nonexistent-dir/x.json" in capsys.readouterr().err
 
 
 def test_failed_import_leaves_later_checks_alone(tmp_path):

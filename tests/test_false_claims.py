@@ -2,7 +2,21 @@
 
 import mpmath
 import pytest
-from sympy import Abs, Derivative, Matrix, Rational, Symbol, exp, pi, sin
+from sympy import (
+    Abs,
+    Derivative,
+    E,
+    I,
+    Integer,
+    Matrix,
+    Rational,
+    Symbol,
+    atan,
+    exp,
+    log,
+    pi,
+    sin,
+)
 
 from checker import sigmoid, verify_step
 from derivations.classes import Classes
@@ -59,3 +73,59 @@ def test_matrix_claim_names_the_wrong_entry():
     gradient = Matrix([[Derivative(x * y, x), Derivative(x * y, y)]])
     example = assert_refuted(verify_step(gradient, Matrix([[y, y]])))
     assert example.element == (0, 1)
+
+
+A = 10**46  # A·atan(2) + A·atan(3) − A·3π/4 is exactly 0: atan(2) + atan(3) = 3π/4
+
+
+# Differences far below float64 resolution, or hidden under a cancellation: the verdict must still
+# be refuted. (The counterexample's values may print alike at the digits shown, so only the
+# verdict and the presence of a counterexample are asserted.)
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "domains"),
+    [
+        (x + 10**41, Integer(10**41), None),
+        (x + exp(100), exp(100), None),
+        (x * (1 + Rational(1, 10**45)), x, None),
+        (Integer(1), 1 + Rational(1, 10**45), None),
+        (x + I * x / 10**45, x, None),
+        (exp(x) + I, exp(x), {x: (200, 300)}),
+        (x + 1 / Integer(10) ** 1000, x, None),
+        (A * atan(2) + A * atan(3) - A * 3 * pi / 4 + 1 + x / 10**31, Integer(1), None),
+    ],
+    ids=[
+        "x-beside-1e41",
+        "x-beside-exp-100",
+        "relative-1e-45",
+        "constant-relative-1e-45",
+        "tiny-imaginary-part",
+        "unit-imaginary-beside-huge-exp",
+        "term-1e-1000",
+        "hidden-by-cancellation",
+    ],
+)
+def test_tiny_difference_is_refuted(lhs, rhs, domains):
+    result = verify_step(lhs, rhs, domains=domains)
+    assert result.verdict == "refuted", result.message
+    assert result.counterexample is not None
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "domains"),
+    [
+        (Symbol("e", real=True) * x, E * x, None),
+        (Symbol("pi", real=True), pi, None),
+        (log(x**2), 2 * log(x), {x: (-1, 3)}),  # 2·log(x) is complex for x < 0
+    ],
+    ids=["symbol-named-e", "symbol-named-pi", "log-square-on-negatives"],
+)
+def test_lookalike_is_refuted(lhs, rhs, domains):
+    result = verify_step(lhs, rhs, domains=domains)
+    assert result.verdict == "refuted", result.message
+    assert result.counterexample is not None
+
+
+def test_term_below_every_precision_is_never_passed():
+    # y·e^{-3000} is beyond what the checker may resolve: refuting or declining are both fine.
+    result = verify_step(x + y * exp(-3000), x)
+    assert result.verdict in ("refuted", "error"), result.message

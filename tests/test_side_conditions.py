@@ -40,3 +40,14 @@ def test_side_condition_that_contradicts_the_domain_is_an_error():
     x = Symbol("x", real=True)
     result = verify_step(x, x, domains={x: (0, 1)}, given=(Eq(x, 5),))
     assert result.verdict == "error"
+
+
+def test_side_condition_on_another_symbol_that_contradicts_its_domain_is_an_error():
+    x, y = Symbol("x", real=True), Symbol("y", real=True)
+    result = verify_step(x, x, domains={y: (0, 1)}, given=(Eq(y, 5),))
+    assert result.verdict == "error"
+
+
+def test_single_side_condition_outside_a_tuple_is_accepted():
+    x, y = Symbol("x", real=True), Symbol("y", real=True)
+    assert verify_step(x + y, 1, given=Eq(x + y, 1)).verdict == "proved"

@@ -1,7 +1,18 @@
 """True identities are proved; true claims at extreme scales are never refuted."""
 
 import pytest
-from sympy import Derivative, Matrix, Symbol, cosh, diag, exp, log, sinh
+from sympy import (
+    Derivative,
+    I,
+    Matrix,
+    Symbol,
+    TribonacciConstant,
+    cosh,
+    diag,
+    exp,
+    log,
+    sinh,
+)
 
 from checker import sigmoid, verify_step
 from derivations.classes import Classes
@@ -93,4 +104,15 @@ def test_shorthand_symbol_through_definitions():
 def test_true_claims_at_extreme_scales_pass(lhs, rhs, domains):
     """Never refuted, nor an error: a true claim must not fail for want of precision."""
     result = verify_step(lhs, rhs, domains=domains)
+    assert result.verdict in PASSING, result.message
+
+
+def test_identity_of_an_algebraic_constant():
+    t = TribonacciConstant  # the real root of t³ = t² + t + 1
+    assert verify_step(t**3 - t**2 - t, 1).verdict in PASSING
+
+
+def test_complex_arithmetic_is_exact():
+    # Rounded to float64, (10^17 + 1)·i would lose its + 1 on one side only.
+    result = verify_step((10**17 + 1) * I + p, I * (p + 10**17 + 1) - I * p + p)
     assert result.verdict in PASSING, result.message
