@@ -75,6 +75,12 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     drawn = len(sample.points)
     valid = skipped = rechecked = unresolved = 0
     worst = mpmath.mpf(0)
+
+    def result(status, error, counterexample=None, message=""):
+        seconds = time.perf_counter() - start
+        return NumericResult(status, valid, skipped, float(error), WORKING_DIGITS, rechecked,
+                             counterexample, seconds, message)  # fmt: skip
+
     for index in range(drawn):
         pairs, finer = evaluations.pairs[index], evaluations.finer[index]
         if pairs is None or finer is None:
@@ -100,47 +106,28 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 skipped += 1
                 unresolved += 1
                 break
-            return NumericResult(
+            return result(
                 "refuted",
-                valid,
-                skipped,
-                float(confirmed.relative_error),
-                WORKING_DIGITS,
-                rechecked,
+                confirmed.relative_error,
                 counterexample_at(sample, index, prepared, element, confirmed),
-                time.perf_counter() - start,
                 f"the sides differ by a relative {mpmath.nstr(confirmed.relative_error, 3)} at a "
                 f"point, confirmed at {confirmed.dps} digits",
             )
     needed = max(3, int(drawn * MIN_VALID_FRACTION + 0.5))
     if valid < needed:
-        return NumericResult(
-            "insufficient",
-            valid,
-            skipped,
-            float(worst),
-            WORKING_DIGITS,
-            rechecked,
-            None,
-            time.perf_counter() - start,
-            f"only {valid} of {drawn} sampled points could be compared (need {needed}): "
-            + (
-                f"at {unresolved} the difference neither vanished nor settled as the digits "
-                "grew (a cancellation too deep to resolve)"
-                if unresolved
-                else "at the others a side is undefined; narrow the symbols' domains"
-            ),
+        why = (
+            f"at {unresolved} the difference neither vanished nor settled as the digits grew "
+            "(a cancellation too deep to resolve)"
+            if unresolved
+            else "at the others a side is undefined; narrow the symbols' domains"
         )
-    return NumericResult(
-        "agree",
-        valid,
-        skipped,
-        float(worst),
-        WORKING_DIGITS,
-        rechecked,
-        None,
-        time.perf_counter() - start,
-    )
+        return result(
+            "insufficient",
+            worst,
+            message=f"only {valid} of {drawn} sampled points could be compared (need {needed}): "
+            + why,
+        )
+    return result("agree", worst)
 
 
 def confirm_mismatch(fn, sample, index, element, count, literal_zero=False):

@@ -141,11 +141,14 @@ def check_symbolic(
                 seconds=time.perf_counter() - start,
             )
             return result, {element: reduced}
-        residuals[element] = reduced
+        # A residual no simpler than lhs − rhs adds nothing to probing lhs − rhs itself, which
+        # the numeric check has already compiled.
+        simpler = sympy.count_ops(reduced) < sympy.count_ops(difference)
+        residuals[element] = reduced if simpler else None
     elapsed = time.perf_counter() - start
     if timed_out or residuals:
         reduced = [r for r in residuals.values() if r is not None]
-        shown = str(min(reduced, key=sympy.count_ops)) if reduced else ""
+        shown = str(min(reduced, key=sympy.count_ops))[:2000] if reduced else ""
         status = "timeout" if timed_out else "residual"
         result = SymbolicResult(status, residual=shown, attempts=tuple(attempts), seconds=elapsed)
         return result, residuals

@@ -184,7 +184,7 @@ def test_user_file_with_a_false_step_fails(tmp_path):
 
 def test_strict_fails_a_step_that_is_only_confirmed(tmp_path):
     path = write(tmp_path, "user_trig.py", TRIG_FILE)
-    code, report = verify_json(tmp_path, "--path", path, "--timeout", "4", "--strict")
+    code, report = verify_json(tmp_path, "--path", path, "--timeout", "6", "--strict")
     assert [step["verdict"] for step in steps_of(report)] == ["confirmed"]
     assert code == 1
 

@@ -23,8 +23,8 @@ def timed(lhs, rhs, timeout):
 
 def test_slow_simplification_is_confirmed_on_time():
     lhs = expand(expand_trig((sin(x + y + z) ** 2 + cos(x + y + z) ** 2) ** 8))  # 1, expanded
-    result, seconds = timed(lhs, 1, timeout=3)
-    assert seconds < 3 + 1.5
+    result, seconds = timed(lhs, 1, timeout=5)
+    assert seconds < 5 + 1.5
     assert result.verdict == "confirmed"
     assert result.symbolic.status == "timeout"
     assert result.numeric.status == "agree"
