@@ -141,9 +141,10 @@ def check_symbolic(
                 seconds=time.perf_counter() - start,
             )
             return result, {element: reduced}
-        # A residual no simpler than lhs − rhs adds nothing to probing lhs − rhs itself, which
-        # the numeric check has already compiled.
-        simpler = sympy.count_ops(reduced) < sympy.count_ops(difference)
+        # A residual no simpler than the two sides adds nothing to probing lhs − rhs from the
+        # sides, which the numeric check has already compiled.
+        sides = prepared.lhs_evaluated[element], prepared.rhs_evaluated[element]
+        simpler = sympy.count_ops(reduced) < sum(sympy.count_ops(side) for side in sides)
         residuals[element] = reduced if simpler else None
     elapsed = time.perf_counter() - start
     if timed_out or residuals:
