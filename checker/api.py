@@ -75,7 +75,9 @@ def run_claims(claims, seeds, points, timeout, debug=False) -> list[ClaimResult]
             results[index] = ClaimResult("error", str(error), claim.context.label, seed)
             continue
         jobs.append((index, Job(claim, seed, points, timeout, debug)))
-    done = shared_pool().run([job for _, job in jobs]) if jobs else []
+    pool = shared_pool()
+    pool.debug = pool.debug or debug  # workers started from now on show their stderr
+    done = pool.run([job for _, job in jobs]) if jobs else []
     results.update({index: result for (index, _), result in zip(jobs, done)})
     return [results[i] for i in range(len(claims))]
 
