@@ -332,6 +332,21 @@ def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexam
         mismatch.dps,
         "numeric",
         difference_text(mismatch),
+        shorthand_values(sample, index, prepared),
+    )
+
+
+def shorthand_values(sample, index, prepared) -> tuple[tuple[str, str], ...]:
+    """The defined symbols the claim uses (z, ŷ, L), at the counterexample's point."""
+    if not prepared.shorthands:
+        return ()
+    fn = MpFunction(sample.symbols, [value for _, value in prepared.shorthands])
+    values = fn(sample.at_precision(index, WORKING_DIGITS), WORKING_DIGITS)
+    if values is None:
+        return ()
+    return tuple(
+        (symbol.name, mpmath.nstr(value, 12))
+        for (symbol, _), value in zip(prepared.shorthands, values)
     )
 
 

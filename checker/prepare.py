@@ -34,6 +34,7 @@ class Prepared:
     symbols: tuple[sympy.Symbol, ...]  # every symbol sampled (claim and side conditions), by name
     given: tuple[sympy.Eq, ...]
     shown: frozenset = frozenset()  # the claim's own symbols, shown in a counterexample
+    shorthands: tuple = ()  # (defined symbol, its expansion) for those the claim uses
 
     def position(self, element: int) -> tuple[int, ...]:
         """Where flat element `element` stands in a matrix claim (row, column); () for scalars."""
@@ -252,7 +253,14 @@ def prepare(claim: Claim) -> Prepared:
         free |= g.free_symbols
     symbols = tuple(sorted(free, key=lambda s: s.name))
     check_symbol_names([*lhs_x, *rhs_x, *given])
-    return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given, claim_symbols)
+    used = set().union(*(e.free_symbols for e in (*lhs_items, *rhs_items)))
+    used |= {v for e in (*lhs_items, *rhs_items) for d in e.atoms(sympy.Derivative)
+             for v in d.variables}  # fmt: skip
+    shorthands = tuple(
+        (s, expand_definitions(s, definitions))
+        for s in sorted(used & set(definitions), key=lambda s: s.name)
+    )
+    return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given, claim_symbols, shorthands)
 
 
 def evaluate(expr, side: str):

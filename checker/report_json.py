@@ -118,6 +118,7 @@ def counterexample_dict(example: Counterexample | None, label: str) -> dict | No
         "digits": example.digits,
         "method": example.method,
         "difference": example.difference,
+        "shorthands": dict(example.shorthands),
     }
 
 

@@ -143,6 +143,9 @@ def counterexample_lines(example: Counterexample, label: str) -> list[str]:
     entry = f", entry {list(example.element)}" if example.element else ""
     point = ", ".join(f"{k}={v}" for k, v in example.point)
     lines = wrapped(f"counterexample ({example.method}{where}{entry}): {point}", INDENT)
+    if example.shorthands:
+        defined = ", ".join(f"{k}={v}" for k, v in example.shorthands)
+        lines.extend(wrapped(f"where {defined}", INDENT + "  ", INDENT + "  "))
     lines.append(f"{INDENT}  lhs = {example.lhs}")
     lines.append(f"{INDENT}  rhs = {example.rhs}")
     if example.difference:

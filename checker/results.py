@@ -23,6 +23,7 @@ class Counterexample:
     digits: int = 0  # precision of the values shown
     method: str = "numeric"
     difference: str = ""  # lhs − rhs, which shows where lhs and rhs print alike (1e-1000 apart)
+    shorthands: tuple[tuple[str, str], ...] = ()  # values of the defined symbols the claim uses
 
 
 @dataclass(frozen=True)
