@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from enum import IntEnum
 
 from .api import MAX_TIMEOUT
@@ -118,7 +119,8 @@ def run(args) -> int:
     derivations = gather(args)
     if args.command == "list":
         for d in derivations:
-            print(f"{d.name:<24} {len(d.steps):>3} steps  {d.title}")
+            title = textwrap.shorten(d.title, 80 - 36, placeholder="…")
+            print(f"{d.name:<24} {len(d.steps):>3} steps  {title}")
         return ExitCode.OK
     from .api import verify_derivations
     from .report_json import render_json
