@@ -73,6 +73,7 @@ def check_claim(
         )
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
+        residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))  # probe lhs − rhs itself
     if residuals and methods["numeric"].status in ("agree", "insufficient"):
         emit("symbolic", methods["symbolic"])
         try:
