@@ -125,10 +125,10 @@ def interval_constant(constant, dps: int):
         return iv.pi
     if constant is sympy.E:
         return iv.e
-    value = constant.evalf(dps + 20)
-    width = mpmath.mpf(10) ** (-(dps + 10)) * (1 + abs(mpmath.mpf(str(value))))
-    middle = mpmath.mpf(value._to_mpmath(mpmath.mp.prec + 80))
-    return iv.mpf([middle - width, middle + width])
+    with mpmath.workdps(dps + 20):  # the ends at full precision, not float64
+        middle = mpmath.mpf(constant.evalf(dps + 30)._to_mpmath(mpmath.mp.prec))
+        width = mpmath.mpf(10) ** (-(dps + 10)) * (1 + abs(middle))
+        return iv.mpf([middle - width, middle + width])
 
 
 def constant_value(constant, dps: int):

@@ -22,7 +22,7 @@ WORKING_DIGITS = 50  # significant digits of the first evaluation
 AGREE_RELATIVE = mpmath.mpf("1e-40")  # relative difference below which the sides agree
 CONVERGED = mpmath.mpf("1e-3")  # a real difference changes by less than this when rechecked
 MAX_DIGITS = 4000  # the most digits a difference is resolved at; beyond, the verdict is error
-PROBED_POINTS = 5  # points at which a residual SymPy left is evaluated
+ZERO_DIGITS = 800  # a residual exactly 0 up to this many digits is taken as 0
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
 
@@ -155,7 +155,7 @@ def confirm_mismatch(fn, sample, index, element, count, literal_zero=False):
             )
         one_side_zero = (lhs == 0) != (rhs == 0) and not literal_zero
         if settled and (not one_side_zero or 2 * digits > MAX_DIGITS):
-            if not certainly_different(fn, sample, index, element, count, digits):
+            if not certainly_different(fn, sample, index, element, count, digits, difference):
                 break
             return "refuted", Mismatch(lhs, rhs, rel, digits), rel
         if (
@@ -187,9 +187,9 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
             value_at = difference_at(evaluations, element)
         else:
             value_at = residual_at(MpFunction(sample.symbols, [residual]), sample)
-        for index in valid[:PROBED_POINTS]:
+        for index in valid:
             outcome, estimate = settle(value_at, index)
-            if outcome == "zero":
+            if outcome in ("zero", "skip"):
                 continue
             mismatch = None
             if outcome == "nonzero":
@@ -244,21 +244,24 @@ def difference_at(evaluations: Evaluations, element: int):
 
 def settle(value_at, index):
     """("nonzero", value) once two successive precisions agree on a nonzero value; ("zero", 0)
-    when the value is 0 or vanishes as the digits double; ("unknown", None) otherwise."""
+    when the value vanishes as the digits double, twice in a row (rounding noise), or is exactly
+    0 all the way to ZERO_DIGITS; ("unknown", None) otherwise."""
     previous = None
+    vanishing = exact_zeros = 0
     digits = WORKING_DIGITS
     while digits <= MAX_DIGITS:
         value = value_at(index, digits)
-        if value is None:
-            return "unknown", None
+        if value is None:  # undefined here from the start: nothing to probe at this point
+            return ("skip", None) if previous is None else ("unknown", None)
         with mpmath.workdps(digits):
-            if previous is not None:
-                if value == 0 and previous == 0:
-                    return "zero", 0
-                if value != 0 and abs(value - previous) <= CONVERGED * abs(value):
+            exact_zeros = exact_zeros + 1 if value == 0 else 0
+            if previous is not None and value != 0:
+                if abs(value - previous) <= CONVERGED * abs(value):
                     return "nonzero", value
-                if abs(value) <= abs(previous) * mpmath.mpf(10) ** (-(digits // 4)):
-                    return "zero", 0  # shrank by far more than a real value could
+                shrank = abs(value) <= abs(previous) * mpmath.mpf(10) ** (-(digits // 4))
+                vanishing = vanishing + 1 if shrank else 0
+        if vanishing >= 2 or (exact_zeros and digits >= ZERO_DIGITS):
+            return "zero", 0
         previous = value
         digits *= 2
     return "unknown", None
@@ -289,22 +292,32 @@ def resolve(fn, sample, index, element, count, estimate) -> Mismatch | None:
         if second == 0 or abs(second - first) > CONVERGED * abs(second):
             return None
         rel = relative(lhs, rhs)
-    if not certainly_different(fn, sample, index, element, count, 2 * digits):
+    if not certainly_different(fn, sample, index, element, count, 2 * digits, second):
         return None
     return Mismatch(lhs, rhs, rel, 2 * digits)
 
 
-def certainly_different(fn: MpFunction, sample, index, element, count, digits) -> bool:
+def certainly_different(fn: MpFunction, sample, index, element, count, digits, difference) -> bool:
     """Interval arithmetic's word on a difference the precision ladder found: False if the
     sides' enclosures still overlap at four times the digits (a cancellation the ladder did not
-    see). Where the functions have no interval version, the ladder's evidence stands."""
+    see). Where the functions have no interval version, the difference must still be there at
+    MAX_DIGITS, the most the ladder can do against a cancellation it cannot see."""
     last = min(4 * digits, MAX_DIGITS)
+    found = None
     while digits <= last:
-        verdict = fn.separated(sample.at_precision(index, digits), digits, element, count + element)
-        if verdict is None or verdict:
-            return True
+        found = fn.separated(sample.at_precision(index, digits), digits, element, count + element)
+        if found is None or found:
+            break
         digits *= 2
-    return False
+    if found is None:  # the same difference must still be there at MAX_DIGITS
+        pairs = evaluate(fn, sample, index, MAX_DIGITS, count)
+        if pairs is None:
+            return False
+        lhs, rhs = pairs[element]
+        with mpmath.workdps(MAX_DIGITS):
+            last = lhs - rhs
+            return last != 0 and abs(last - difference) <= CONVERGED * abs(last)
+    return bool(found)
 
 
 class Mismatch:

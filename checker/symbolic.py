@@ -109,13 +109,13 @@ def check_symbolic(
                 conditions.substitute(lhs - rhs).xreplace(refined)
                 for lhs, rhs in zip(prepared.lhs_evaluated, prepared.rhs_evaluated)
             ]
-    except OutOfTime:
+    except OutOfTime:  # no time at all: every entry's lhs − rhs is left to the probe
         result = SymbolicResult(
             "timeout",
             seconds=time.perf_counter() - start,
             attempts=(Attempt("side conditions", "timeout", seconds),),
         )
-        return result, {}
+        return result, dict.fromkeys(range(len(prepared.lhs_evaluated)))
     timed_out = False
     for element, difference in enumerate(differences):
         if difference == 0:

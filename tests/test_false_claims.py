@@ -16,6 +16,7 @@ from sympy import (
     log,
     pi,
     sin,
+    sqrt,
 )
 
 from checker import sigmoid, verify_step
@@ -128,4 +129,26 @@ def test_lookalike_is_refuted(lhs, rhs, domains):
 def test_term_below_every_precision_is_never_passed():
     # y·e^{-3000} is beyond what the checker may resolve: refuting or declining are both fine.
     result = verify_step(x + y * exp(-3000), x)
+    assert result.verdict in ("refuted", "error"), result.message
+
+
+xp = Symbol("x", positive=True)
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, options",
+    [
+        # SymPy given no time at all: lhs − rhs itself is still probed.
+        (x, x + exp(-200), {"timeout": 1}),
+        # Exactly 0 at 50 and 100 digits; the difference shows near 300.
+        (sqrt(x**2 + exp(-700)), Abs(x), {}),
+        # Different only where x > 2, which the first sampled points miss.
+        (x + exp(-300) * (x - 2 + Abs(x - 2)), x, {}),
+        # Noise at 50 digits that shrinks at 100 hides a real 1e-80 difference.
+        (10**40 * (atan(xp) + atan(1 / xp)) + atan(xp + exp(-184)), 10**40 * pi / 2 + atan(xp), {}),
+    ],
+    ids=["no-time-for-sympy", "zero-until-300-digits", "only-past-2", "noise-then-difference"],
+)
+def test_difference_the_probe_must_find_is_never_passed(lhs, rhs, options):
+    result = verify_step(lhs, rhs, **options)
     assert result.verdict in ("refuted", "error"), result.message

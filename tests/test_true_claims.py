@@ -3,15 +3,18 @@
 import pytest
 from sympy import (
     Derivative,
+    GoldenRatio,
     I,
     Matrix,
     Symbol,
     TribonacciConstant,
+    atan,
     cosh,
     diag,
     exp,
     log,
     sinh,
+    sqrt,
 )
 
 from checker import sigmoid, verify_step
@@ -116,3 +119,19 @@ def test_complex_arithmetic_is_exact():
     # Rounded to float64, (10^17 + 1)·i would lose its + 1 on one side only.
     result = verify_step((10**17 + 1) * I + p, I * (p + 10**17 + 1) - I * p + p)
     assert result.verdict in PASSING, result.message
+
+
+def test_cancellation_past_200_digits_is_never_a_refutation():
+    # True (atan a − atan b = atan((a − b)/(1 + ab)); φ² − φ = 1), but y − 1 rounds to y below
+    # 250 digits and atan has no interval version: the checker must not refute them.
+    big = Symbol("y", positive=True)
+    domains = {big: (1e250, 2e250)}
+    claims = [
+        (x + big**2 * (atan(big) - atan(big - 1)), x + big**2 * atan(1 / (big**2 - big + 1))),
+        (
+            x + big * (sqrt(big**2 + GoldenRatio**2 - GoldenRatio) - big),
+            x + big / (sqrt(big**2 + 1) + big),
+        ),
+    ]
+    for lhs, rhs in claims:
+        assert verify_step(lhs, rhs, domains=domains).verdict != "refuted"
