@@ -36,7 +36,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
         return AutodiffResult("not applicable", message="the step has no derivative")
     derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
     try:
-        env = {key(s): v for s, v in sample.as_floats().items()}
+        env = {key(s): v for s, v in sample.floats.items()}
         env[BATCH] = np.zeros(len(sample.points))  # gives vmap its batch size when no symbol does
         values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
     except Untranslatable as error:
@@ -119,5 +119,5 @@ def shown(value) -> str:
 
 
 def point_of(sample, index, names):
-    floats = sample.as_floats()
+    floats = sample.floats
     return tuple((s.name, repr(float(floats[s][index]))) for s in sample.symbols if s in names)

@@ -146,7 +146,8 @@ class Sample:
                 values[dependent] = mpmath.mpf(f(*(values[s] for s in self.independent)))
             return values
 
-    def as_floats(self) -> dict[sympy.Symbol, np.ndarray]:
+    @cached_property
+    def floats(self) -> dict[sympy.Symbol, np.ndarray]:
         """Every symbol's values across the points, in float64 (dependents rounded once)."""
         columns = {
             s: np.array([p[i] for p in self.points], dtype=np.float64)
