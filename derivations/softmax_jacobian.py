@@ -57,7 +57,6 @@ o4 = lambda c, k, m: -exp(c.z[k]) * exp(c.z[m]) / c.total() ** 2  # noqa: E731
 o5 = lambda c, k, m: -(exp(c.z[k]) / c.total()) * (exp(c.z[m]) / c.total())  # noqa: E731
 o6 = lambda c, k, m: -c.yhat[k] * c.yhat[m]  # noqa: E731
 
-SUM = r"\sum_j e^{z_j}"
 
 DERIVATION = derivation(
     "softmax-jacobian",
