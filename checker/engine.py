@@ -6,6 +6,8 @@ import time
 import traceback
 from collections.abc import Callable
 
+import sympy
+
 from .deadline import OutOfTime, budget
 from .domains import draw, resolve_domains, solve_given
 from .model import Claim
@@ -34,15 +36,18 @@ def check_claim(
 
     start = time.perf_counter()
     label = claim.context.label
+    checked = ()
 
     def result(verdict, message, **methods):
         one_line = message if debug else " ".join(message.split())
+        seconds = time.perf_counter() - start
         return ClaimResult(
-            verdict, one_line, label, seed, seconds=time.perf_counter() - start, **methods
+            verdict, one_line, label, seed, seconds=seconds, checked=checked, **methods
         )
 
     try:
         prepared = prepare(claim)
+        checked = printed(prepared)
         domains = resolve_domains(prepared.symbols, claim.context.domains)
         conditions = solve_given(prepared.given)
         sample = draw(prepared.symbols, domains, conditions, points, seed)
@@ -53,7 +58,7 @@ def check_claim(
 
     methods: dict[str, object] = {}
     try:
-        evaluations = Evaluations(prepared, sample)
+        evaluations = Evaluations(prepared, sample, domains)
         methods["numeric"] = check_numeric(evaluations)
         emit("numeric", methods["numeric"])
         methods["autodiff"] = check_autodiff(evaluations)
@@ -126,6 +131,17 @@ def decide(
         return "proved", f"SymPy reduced lhs − rhs to zero ({strategies}); {evidence}"
     why = "timed out" if symbolic is None or symbolic.status == "timeout" else "left a residual"
     return "confirmed", f"no symbolic proof (SymPy {why}); {evidence}"
+
+
+def printed(prepared) -> tuple[str, str]:
+    """Both sides as SymPy prints them once the definitions are substituted (for `explain`)."""
+    sides = []
+    for items in (prepared.lhs_expanded, prepared.rhs_expanded):
+        if prepared.shape:
+            sides.append(sympy.sstr(sympy.Matrix(*prepared.shape, list(items))))
+        else:
+            sides.append(sympy.sstr(items[0]))
+    return tuple(sides)
 
 
 def internal(where: str, error: Exception, debug: bool) -> str:

@@ -15,7 +15,8 @@ import mpmath
 from .domains import Sample
 from .mpeval import MpFunction
 from .prepare import Prepared
-from .results import Counterexample, NumericResult
+from .results import Counterexample, NumericResult, Slice
+from .slices import line_through
 
 # Tolerances of the numeric check, in one place.
 WORKING_DIGITS = 50  # significant digits of the first evaluation
@@ -25,6 +26,7 @@ MAX_DIGITS = 4000  # the most digits a difference is resolved at; beyond, the ve
 ZERO_DIGITS = 800  # a residual exactly 0 up to this many digits is taken as 0
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
+PLOT_DIGITS = 15  # digits of the values along a line through a counterexample, for a plot
 
 
 def compile_sides(prepared: Prepared, symbols) -> MpFunction:
@@ -52,9 +54,9 @@ class Evaluations:
     precision while a real difference shows at the other.
     """
 
-    def __init__(self, prepared: Prepared, sample: Sample):
+    def __init__(self, prepared: Prepared, sample: Sample, domains=None):
         start = time.perf_counter()
-        self.prepared, self.sample = prepared, sample
+        self.prepared, self.sample, self.domains = prepared, sample, domains or {}
         self.count = len(prepared.lhs_evaluated)
         self.fn = compile_sides(prepared, sample.symbols)
         self.pairs = [
@@ -75,11 +77,12 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
     drawn = len(sample.points)
     valid = skipped = rechecked = unresolved = 0
     worst = mpmath.mpf(0)
+    errors = []  # the worst relative error at each valid point, for the report's histogram
 
     def result(status, error, counterexample=None, message=""):
         seconds = time.perf_counter() - start
         return NumericResult(status, valid, skipped, float(error), WORKING_DIGITS, rechecked,
-                             counterexample, seconds, message)  # fmt: skip
+                             counterexample, seconds, message, tuple(errors))  # fmt: skip
 
     for index in range(drawn):
         pairs, finer = evaluations.pairs[index], evaluations.finer[index]
@@ -87,9 +90,11 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             skipped += 1
             continue
         valid += 1
+        errors.append(0.0)
         for element, ((lhs, rhs), (lhs2, rhs2)) in enumerate(zip(pairs, finer)):
             with mpmath.workdps(2 * WORKING_DIGITS):
                 rel = max(relative(lhs, rhs), relative(lhs2, rhs2))
+            errors[-1] = max(errors[-1], float(rel))
             if rel <= AGREE_RELATIVE:
                 worst = max(worst, rel)
                 continue
@@ -102,6 +107,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 worst = max(worst, rel)
                 continue
             if outcome == "unresolved":  # never counted as agreement
+                errors.pop()
                 valid -= 1
                 skipped += 1
                 unresolved += 1
@@ -109,7 +115,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             return result(
                 "refuted",
                 confirmed.relative_error,
-                counterexample_at(sample, index, prepared, element, confirmed),
+                counterexample_at(evaluations, index, element, confirmed),
                 f"the sides differ by a relative {mpmath.nstr(confirmed.relative_error, 3)} at a "
                 f"point, confirmed at {confirmed.dps} digits",
             )
@@ -206,9 +212,7 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
                 numeric,
                 status="refuted",
                 max_relative_error=float(mismatch.relative_error),
-                counterexample=counterexample_at(
-                    sample, index, evaluations.prepared, element, mismatch
-                ),
+                counterexample=counterexample_at(evaluations, index, element, mismatch),
                 message=f"the sides differ by a relative {rel} at a point, resolved at "
                 f"{mismatch.dps} digits where SymPy's residual pointed",
             )
@@ -325,7 +329,8 @@ class Mismatch:
         self.lhs, self.rhs, self.relative_error, self.dps = lhs, rhs, relative_error, dps
 
 
-def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexample:
+def counterexample_at(evaluations: Evaluations, index, element, mismatch) -> Counterexample:
+    sample, prepared = evaluations.sample, evaluations.prepared
     point = []
     exact = dict(zip(sample.independent, sample.points[index]))
     precise = sample.at_precision(index, mismatch.dps)
@@ -346,7 +351,43 @@ def counterexample_at(sample, index, prepared, element, mismatch) -> Counterexam
         "numeric",
         difference_text(mismatch),
         shorthand_values(sample, index, prepared),
+        around(evaluations, index, element),
     )
+
+
+def around(evaluations: Evaluations, index: int, element: int) -> Slice | None:
+    """Both sides (mpmath, 15 digits) along a line through the counterexample, for a plot."""
+    line = line_through(evaluations.sample, index, evaluations.domains, evaluations.prepared)
+    if line is None:
+        return None
+    symbol, values, sample = line
+    lhs, rhs = [], []
+    for i in range(len(values)):
+        pairs = evaluate(evaluations.fn, sample, i, PLOT_DIGITS, evaluations.count)
+        left, right = pairs[element] if pairs is not None else (None, None)
+        lhs.append(plotted(left))
+        rhs.append(plotted(right))
+    return Slice(
+        symbol.name,
+        values,
+        tuple(lhs),
+        tuple(rhs),
+        "mpmath",
+        "mpmath",
+        float(sample_value(evaluations.sample, index, symbol)),
+        evaluations.prepared.position(element),
+    )
+
+
+def sample_value(sample: Sample, index: int, symbol) -> float:
+    return sample.points[index][sample.independent.index(symbol)]
+
+
+def plotted(value) -> float:
+    """A value as a float for a plot: NaN where undefined or complex."""
+    if value is None or (isinstance(value, mpmath.mpc) and value.imag != 0):
+        return float("nan")
+    return float(mpmath.re(value))
 
 
 def shorthand_values(sample, index, prepared) -> tuple[tuple[str, str], ...]:

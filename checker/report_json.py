@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict
 
@@ -12,7 +13,18 @@ SCHEMA = "derivcheck-report/1"
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(finite(report_dict(report)), indent=2, ensure_ascii=False) + "\n"
+
+
+def finite(value):
+    """NaN and infinities (a plotted side undefined somewhere) as null: JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
 
 
 def report_dict(report: Report) -> dict:
@@ -87,6 +99,7 @@ def claim_dict(claim: ClaimResult) -> dict:
         "symbolic": method_dict(claim.symbolic),
         "numeric": method_dict(claim.numeric),
         "autodiff": method_dict(claim.autodiff),
+        "checked": list(claim.checked),
     }
 
 
@@ -119,6 +132,7 @@ def counterexample_dict(example: Counterexample | None, label: str) -> dict | No
         "method": example.method,
         "difference": example.difference,
         "shorthands": dict(example.shorthands),
+        "around": None if example.around is None else asdict(example.around),
     }
 
 

@@ -12,6 +12,21 @@ VERDICTS: tuple[Verdict, ...] = ("proved", "confirmed", "refuted", "error")
 
 
 @dataclass(frozen=True)
+class Slice:
+    """Both sides along a line through the domain: `symbol` varies, every other symbol stays at
+    a sampled point. Float64 values for plots (NaN where a side is undefined or complex)."""
+
+    symbol: str
+    values: tuple[float, ...]  # the symbol's values along the line
+    lhs: tuple[float, ...]
+    rhs: tuple[float, ...]
+    lhs_method: str = ""  # how a side was evaluated: "JAX autodiff", "JAX float64", "mpmath"
+    rhs_method: str = ""
+    at: float | None = None  # the symbol's value at the point the line goes through
+    element: tuple[int, ...] = ()  # which matrix entry, for matrix claims
+
+
+@dataclass(frozen=True)
 class Counterexample:
     """A point where the sides differ, with both values, confirmed at a higher precision."""
 
@@ -24,6 +39,7 @@ class Counterexample:
     method: str = "numeric"
     difference: str = ""  # lhs − rhs, which shows where lhs and rhs print alike (1e-1000 apart)
     shorthands: tuple[tuple[str, str], ...] = ()  # values of the defined symbols the claim uses
+    around: Slice | None = None  # both sides along a line through the point
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,7 @@ class NumericResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     message: str = ""
+    relative_errors: tuple[float, ...] = ()  # the worst relative error at each valid point
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,7 @@ class AutodiffResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     message: str = ""
+    slice: Slice | None = None  # autodiff against the other side along a line through the domain
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class ClaimResult:
     numeric: NumericResult | None = None
     autodiff: AutodiffResult | None = None
     seconds: float = 0.0
+    checked: tuple[str, str] = ()  # both sides as SymPy prints them, definitions substituted
 
     @property
     def counterexample(self) -> Counterexample | None:
