@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: verify test lint bench clean
+.PHONY: verify test lint bench clean browser-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 verify: $(STAMP)
-	$(BIN)/derivcheck verify
+	$(BIN)/derivcheck verify $(VERIFY_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The HTML report in headless Chromium (Debian's package, installed here if missing); the
+# screenshot is the README's.
+browser-check: $(STAMP)
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/derivcheck verify -o report.html || [ $$? -eq 1 ]
+	$(BIN)/python tests/browser_check.py report.html docs/report.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check checker derivations tests

@@ -63,8 +63,9 @@ def vet_limits(points, timeout) -> tuple[int, float]:
     return points, seconds
 
 
-def run_claims(claims, seeds, points, timeout, debug=False) -> list[ClaimResult]:
-    """Each claim's result, in order, checked in the worker processes."""
+def run_claims(claims, seeds, points, timeout, debug=False, progress=None) -> list[ClaimResult]:
+    """Each claim's result, in order, checked in the worker processes; `progress(done, total)`
+    is called as each worker's claim finishes."""
     points, timeout = vet_limits(points, timeout)
     jobs, results = [], {}
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
@@ -77,7 +78,7 @@ def run_claims(claims, seeds, points, timeout, debug=False) -> list[ClaimResult]
         jobs.append((index, Job(claim, seed, points, timeout, debug)))
     pool = shared_pool()
     pool.debug = pool.debug or debug  # workers started from now on show their stderr
-    done = pool.run([job for _, job in jobs]) if jobs else []
+    done = pool.run([job for _, job in jobs], progress) if jobs else []
     results.update({index: result for (index, _), result in zip(jobs, done)})
     return [results[i] for i in range(len(claims))]
 
@@ -96,6 +97,7 @@ def verify_derivations(
     strict: bool = False,
     steps: set[int] | None = None,
     debug: bool = False,
+    progress=None,
 ) -> Report:
     start = time.perf_counter()
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
@@ -106,7 +108,7 @@ def verify_derivations(
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
-    results = iter(run_claims(claims, seeds, points, timeout, debug=debug))
+    results = iter(run_claims(claims, seeds, points, timeout, debug=debug, progress=progress))
     outcomes = []
     for d, d_steps in chosen:  # the results come back in the order the claims went out
         step_outcomes = []

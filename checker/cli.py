@@ -1,11 +1,13 @@
-"""The command line: `derivcheck verify`, `derivcheck list`. The only module that does I/O."""
+"""The command line: `derivcheck verify`, `explain`, `list`. The only module that does I/O."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import textwrap
+import time
 from enum import IntEnum
 
 from .api import MAX_TIMEOUT
@@ -34,6 +36,35 @@ def time_limit(text: str) -> float:
     return value
 
 
+FORMATS = ("text", "json", "html", "junit", "markdown")
+SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit", ".md": "markdown"}
+
+
+def run_options(command: argparse.ArgumentParser) -> None:
+    """The options `verify` and `explain` share: where derivations come from, how to sample."""
+    command.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="check the derivations defined in this Python file",
+    )
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument(
+        "--points",
+        type=positive_int,
+        default=DEFAULT_POINTS,
+        help=f"sample points per claim (default {DEFAULT_POINTS})",
+    )
+    command.add_argument(
+        "--timeout",
+        type=time_limit,
+        default=DEFAULT_TIMEOUT,
+        help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+    command.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="derivcheck",
@@ -42,13 +73,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check derivations (all by default)")
     verify.add_argument("names", nargs="*", metavar="NAME", help="derivations to check")
-    verify.add_argument(
-        "--path",
-        action="append",
-        default=[],
-        metavar="FILE.py",
-        help="check the derivations defined in this Python file",
-    )
+    run_options(verify)
     verify.add_argument(
         "--step",
         action="append",
@@ -57,28 +82,32 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check only step N (repeatable)",
     )
-    verify.add_argument("--format", choices=("text", "json"), default="text")
-    verify.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    verify.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="report format (default text; for -o FILE, from its suffix: .json .html .xml .md)",
+    )
+    verify.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write the report to FILE (repeatable: one run, several reports)",
+    )
     verify.add_argument(
         "--strict",
         action="store_true",
         help="fail on 'confirmed' too: every step needs a symbolic proof",
     )
-    verify.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    verify.add_argument(
-        "--points",
-        type=positive_int,
-        default=DEFAULT_POINTS,
-        help=f"sample points per claim (default {DEFAULT_POINTS})",
-    )
-    verify.add_argument(
-        "--timeout",
-        type=time_limit,
-        default=DEFAULT_TIMEOUT,
-        help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
-    )
     verify.add_argument("-v", "--verbose", action="store_true", help="every method's detail")
-    verify.add_argument("--debug", action="store_true", help="show tracebacks")
+    verify.add_argument(
+        "-q", "--quiet", action="store_true", help="only the failures and the summary line"
+    )
+    explain = commands.add_parser("explain", help="the full story of one step")
+    explain.add_argument("names", nargs=1, metavar="NAME", help="the derivation")
+    explain.add_argument("number", metavar="STEP", type=positive_int, help="the step's number")
+    run_options(explain)
     listing = commands.add_parser("list", help="list the derivations")
     listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
     return top
@@ -122,39 +151,119 @@ def run(args) -> int:
             title = textwrap.shorten(d.title, 80 - 36, placeholder="…")
             print(f"{d.name:<24} {len(d.steps):>3} steps  {title}")
         return ExitCode.OK
-    from .api import verify_derivations
-    from .report_json import render_json
-    from .report_text import render_summary, render_text
-
+    if args.command == "explain":
+        return explain(args, derivations)
     if args.step and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
-    if args.output:  # fail before the run, not after it
+    outputs = [(path, output_format(path, args.format)) for path in args.output]
+    for path, _ in outputs:  # fail before the run, not after it
         try:
-            open(args.output, "a", encoding="utf-8").close()
+            open(path, "a", encoding="utf-8").close()
         except OSError as error:
-            raise LoadError(f"cannot write the report to {args.output}: {error.strerror}") from None
-    report = verify_derivations(
-        derivations,
-        seed=args.seed,
-        points=args.points,
-        timeout=args.timeout,
-        strict=args.strict,
-        steps=set(args.step) or None,
-        debug=args.debug,
-    )
+            raise LoadError(f"cannot write the report to {path}: {error.strerror}") from None
+    report = check(args, derivations, set(args.step) or None)
+    for path, form in outputs:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(render(report, form, args))
+    if outputs:  # the files hold the reports; the log keeps what needs acting on
+        sys.stdout.write(render(report, "text", args, quiet=True))
+    else:
+        sys.stdout.write(render(report, args.format or "text", args))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from .report_github import render_annotations
+
+        sys.stdout.write(render_annotations(report))
+    return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def explain(args, derivations) -> int:
+    from .report_explain import render_explain
+
+    if len(derivations) != 1:
+        raise LoadError("explain needs exactly one derivation NAME")
+    report = check(args, derivations, {args.number})
+    sys.stdout.write(render_explain(report, derivations[0].name, args.number))
+    return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def check(args, derivations, steps):
+    """The report of one run, with a progress bar on a terminal once it takes over a second."""
+    from .api import verify_derivations
+
+    progress = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = verify_derivations(
+            derivations,
+            seed=args.seed,
+            points=args.points,
+            timeout=args.timeout,
+            strict=getattr(args, "strict", False),
+            steps=steps,
+            debug=args.debug,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
     if not report.outcomes:
         raise LoadError("no step matched; see `derivcheck list` for names and step counts")
-    text = (
-        render_json(report) if args.format == "json" else render_text(report, verbose=args.verbose)
-    )
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        if args.format != "text":
-            print("\n".join(render_summary(report)))
-    else:
-        sys.stdout.write(text)
-    return ExitCode.OK if report.passed else ExitCode.FAILED
+    return report
+
+
+def output_format(path: str, chosen: str | None) -> str:
+    return chosen or SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
+
+
+def render(report, form: str, args, quiet: bool | None = None) -> str:
+    """The report in one format; colour and the terminal's width only for a terminal."""
+    quiet = args.quiet if quiet is None else quiet
+    if form == "text":
+        from .report_terminal import render_terminal
+
+        terminal = not args.output and sys.stdout.isatty()
+        color = terminal and not os.environ.get("NO_COLOR")
+        width = min(max(shutil.get_terminal_size().columns, 60), 120) if terminal else 80
+        return render_terminal(report, width=width, color=color, verbose=args.verbose, quiet=quiet)
+    if form == "json":
+        from .report_json import render_json
+
+        return render_json(report)
+    if form == "html":
+        from .report_html import render_html
+
+        return render_html(report)
+    if form == "junit":
+        from .report_junit import render_junit
+
+        return render_junit(report)
+    from .report_markdown import render_markdown
+
+    return render_markdown(report)
+
+
+class ProgressBar:
+    """Claims done out of claims sent, on stderr, shown only once the run passes a second."""
+
+    def __init__(self):
+        self.start = time.monotonic()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.start < 1.0 or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("checking claims", total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 if __name__ == "__main__":

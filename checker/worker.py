@@ -177,11 +177,11 @@ class Pool:
                 pass
             self.retire(worker)
 
-    def run(self, jobs: list[Job]) -> list[ClaimResult]:
-        """Every job's result, in the order of the jobs."""
+    def run(self, jobs: list[Job], progress=None) -> list[ClaimResult]:
+        """Every job's result, in the order of the jobs; `progress(done, total)` as they finish."""
         results: dict[int, ClaimResult] = {}
         try:
-            self.schedule(jobs, results)
+            self.schedule(jobs, results, progress)
         finally:
             # Interrupted (Ctrl-C, an exception): a busy worker's late answer must never be
             # taken for another job's, so busy workers go.
@@ -189,13 +189,15 @@ class Pool:
                 self.retire(worker)
         return [results[i] for i in range(len(jobs))]
 
-    def schedule(self, jobs, results) -> None:
+    def schedule(self, jobs, results, progress=None) -> None:
         pending = deque(enumerate(jobs))
         while len(self.workers) < min(self.size, max(1, len(jobs))):
             self.spawn()
 
         def finish(index, result):
             results[index] = result
+            if progress is not None:
+                progress(len(results), len(jobs))
 
         while len(results) < len(jobs):
             for worker in self.workers:

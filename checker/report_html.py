@@ -1,0 +1,187 @@
+"""The report as one self-contained HTML file: MathML for the math, inline SVG for the plots, no
+network. It draws what the checks recorded; it computes nothing."""
+
+from __future__ import annotations
+
+import html
+
+from .report_terminal import check_lines
+from .report_text import MARKS, header, summary_line
+from .results import ClaimResult, Report, StepOutcome, StepResult
+
+NAMES = {"<mi>yhat</mi>": "<mi>ŷ</mi>"}  # symbol names the MathML printer spells out
+CSS = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 62em; color: #222;
+       padding: 0 1em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+.where, .meta, .note, .fallback-note { color: #666; font-size: 0.9em; }
+.summary { padding: 0.6em 1em; border-radius: 6px; font-weight: 600; }
+.passed { background: #e3f4e5; } .failed { background: #fbe3e3; }
+.step { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 1em; margin: 1em 0; }
+.step.failing { border-color: #c33; }
+.badge { display: inline-block; padding: 0.1em 0.6em; border-radius: 1em; color: white;
+         font-weight: 600; font-size: 0.85em; margin-right: 0.4em; }
+.proved { background: #2a8a3e; } .confirmed { background: #2a7a9a; }
+.refuted { background: #c33; } .error { background: #8a2a8a; }
+.badge.expected { background: #b8860b; }
+.math { overflow-x: auto; margin: 0.3em 0; }
+.label { color: #666; font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; }
+table.figures { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; }
+table.figures td { padding: 0.1em 0.8em 0.1em 0; vertical-align: top; }
+code, .fallback { font-family: ui-monospace, monospace; font-size: 0.9em; }
+.plot svg { max-width: 100%; height: auto; }
+.correction { border-left: 3px solid #b8860b; padding-left: 0.8em; margin-top: 0.6em; }
+"""
+
+
+def render_html(report: Report) -> str:
+    status = "passed" if report.passed else "failed"
+    body = [
+        "<h1>derivcheck report</h1>",
+        f'<p class="meta">{esc(header(report))}</p>',
+        f'<p class="summary {status}">{esc(summary_line(report))}</p>',
+    ]
+    for derivation in report.derivations:
+        d = derivation.derivation
+        body.append(f'<section id="{esc(d.name)}">')
+        body.append(f"<h2>{esc(d.name)} — {esc(d.title)}</h2>")
+        body.append(f'<p class="where">{esc(d.where)}</p>')
+        for definition in d.definitions:
+            body.append(f'<div class="math">{latex_math(definition.latex)}</div>')
+        errors = [
+            e
+            for outcome in derivation.steps
+            for result in (outcome.result, outcome.correction)
+            if result is not None
+            for n in result.methods("numeric")
+            if n.status != "refuted"
+            for e in n.relative_errors
+        ]
+        if errors:
+            title = "relative errors at the sampled points of the steps that agree"
+            body.append(f'<div class="plot">{plots().error_histogram(errors, title)}</div>')
+        for outcome in derivation.steps:
+            body.append(step_html(outcome, report))
+        body.append("</section>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>derivcheck report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def plots():
+    from . import report_plots  # matplotlib only when an HTML report is drawn
+
+    return report_plots
+
+
+def esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def latex_math(latex: str) -> str:
+    """The notes' LaTeX as MathML; as escaped text with a visible note if it cannot convert."""
+    try:
+        from latex2mathml.converter import convert
+
+        return convert(latex, display="block")
+    except Exception as error:  # a converter's failure must never stop the report
+        return (
+            f'<code class="fallback">{esc(latex)}</code> <span class="fallback-note">(shown '
+            f"as LaTeX: MathML conversion failed, {esc(type(error).__name__)})</span>"
+        )
+
+
+def sympy_math(lhs, rhs) -> str:
+    """The claim as SymPy holds it, in MathML (presentation)."""
+    try:
+        from sympy.printing.mathml import mathml
+
+        sides = [mathml(side, printer="presentation") for side in (lhs, rhs)]
+    except Exception as error:
+        return f'<code class="fallback">{esc(lhs)} = {esc(rhs)}</code> ({esc(error)})'
+    text = f'<math display="block">{sides[0]}<mo>=</mo>{sides[1]}</math>'
+    for name, shown in NAMES.items():
+        text = text.replace(name, shown)
+    return text
+
+
+def badge(verdict: str, expected: bool = False) -> str:
+    extra = " expected" if expected else ""
+    return f'<span class="badge {verdict}{extra}">{MARKS[verdict]} {verdict}</span>'
+
+
+def step_html(outcome: StepOutcome, report: Report) -> str:
+    step, result = outcome.step, outcome.result
+    ok = outcome.ok(report.strict)
+    expected = step.erratum and result.verdict == "refuted"
+    parts = [
+        f'<article class="step{"" if ok else " failing"}" id="step-{step.number}">',
+        f"<p><strong>step {step.number}</strong> {badge(result.verdict, expected)}"
+        + (" erratum: refuted as expected" if expected else "")
+        + ("" if ok else " <strong>FAILED</strong>")
+        + f' <span class="where">{esc(step.where)}</span></p>',
+        '<div class="label">as written in the notes</div>',
+        f'<div class="math">{latex_math(step.latex)}</div>',
+    ]
+    parts.extend(checked_html(step.claims, result))
+    if step.note:
+        parts.append(f'<p class="note">{esc(step.note)}</p>')
+    parts.extend(result_html(result))
+    if step.correction is not None and outcome.correction is not None:
+        corrected = outcome.correction
+        parts.append('<div class="correction">')
+        parts.append(f'<div class="label">should read</div> {badge(corrected.verdict)}')
+        parts.append(f'<div class="math">{latex_math(step.correction.latex)}</div>')
+        parts.extend(checked_html(step.correction.claims, corrected))
+        parts.extend(result_html(corrected))
+        parts.append("</div>")
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def checked_html(claims, result: StepResult) -> list[str]:
+    """The deciding instance's claim as SymPy holds it."""
+    index = result.claims.index(result.deciding) if result.deciding in result.claims else 0
+    if not claims:
+        return []
+    claim = claims[min(index, len(claims) - 1)]
+    label = f" ({esc(claim.context.label)})" if claim.context.label else ""
+    return [
+        f'<div class="label">as checked{label}</div>',
+        f'<div class="math">{sympy_math(claim.lhs, claim.rhs)}</div>',
+    ]
+
+
+def result_html(result: StepResult) -> list[str]:
+    rows = [
+        f"<tr><td>{esc(line[:3])}</td><td>{esc(line[4:])}</td></tr>" for line in check_lines(result)
+    ]
+    rows.append(f"<tr><td>time</td><td>{result.seconds:.2f} s</td></tr>")
+    parts = [f"<p>{esc(result.message)}</p>", f'<table class="figures">{"".join(rows)}</table>']
+    example = result.counterexample
+    if example is not None:
+        point = ", ".join(f"{k}={v}" for k, v in example.point)
+        parts.append(
+            f"<p>counterexample ({esc(example.method)}): <code>{esc(point)}</code><br>"
+            f"lhs = <code>{esc(example.lhs)}</code>, rhs = <code>{esc(example.rhs)}</code>, "
+            f"relative error {example.relative_error:.3g}</p>"
+        )
+        if example.around is not None:
+            title = f"both sides around the counterexample, along {example.around.symbol}"
+            parts.append(f'<div class="plot">{plots().slice_plot(example.around, title)}</div>')
+    line = plotted_slice(result.deciding, result.claims)
+    if line is not None and example is None:
+        title = f"the claim against JAX autodiff along {line.symbol}"
+        parts.append(f'<div class="plot">{plots().slice_plot(line, title)}</div>')
+    return parts
+
+
+def plotted_slice(deciding: ClaimResult, claims: tuple[ClaimResult, ...]):
+    for claim in (deciding, *claims):
+        if claim.autodiff is not None and claim.autodiff.slice is not None:
+            return claim.autodiff.slice
+    return None
