@@ -63,7 +63,9 @@ def vet_limits(points, timeout) -> tuple[int, float]:
     return points, seconds
 
 
-def run_claims(claims, seeds, points, timeout, debug=False, progress=None) -> list[ClaimResult]:
+def run_claims(
+    claims, seeds, points, timeout, debug=False, progress=None, describe=False
+) -> list[ClaimResult]:
     """Each claim's result, in order, checked in the worker processes; `progress(done, total)`
     is called as each worker's claim finishes."""
     points, timeout = vet_limits(points, timeout)
@@ -75,7 +77,7 @@ def run_claims(claims, seeds, points, timeout, debug=False, progress=None) -> li
         except InputError as error:
             results[index] = ClaimResult("error", str(error), claim.context.label, seed)
             continue
-        jobs.append((index, Job(claim, seed, points, timeout, debug)))
+        jobs.append((index, Job(claim, seed, points, timeout, debug, describe)))
     pool = shared_pool()
     pool.debug = pool.debug or debug  # workers started from now on show their stderr
     done = pool.run([job for _, job in jobs], progress) if jobs else []
@@ -98,6 +100,7 @@ def verify_derivations(
     steps: set[int] | None = None,
     debug: bool = False,
     progress=None,
+    describe: bool = False,
 ) -> Report:
     start = time.perf_counter()
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
@@ -108,7 +111,9 @@ def verify_derivations(
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
-    results = iter(run_claims(claims, seeds, points, timeout, debug=debug, progress=progress))
+    results = iter(
+        run_claims(claims, seeds, points, timeout, debug, progress=progress, describe=describe)
+    )
     outcomes = []
     for d, d_steps in chosen:  # the results come back in the order the claims went out
         step_outcomes = []

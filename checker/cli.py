@@ -181,12 +181,12 @@ def explain(args, derivations) -> int:
 
     if len(derivations) != 1:
         raise LoadError("explain needs exactly one derivation NAME")
-    report = check(args, derivations, {args.number})
+    report = check(args, derivations, {args.number}, describe=True)
     sys.stdout.write(render_explain(report, derivations[0].name, args.number))
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
-def check(args, derivations, steps):
+def check(args, derivations, steps, describe=False):
     """The report of one run, with a progress bar on a terminal once it takes over a second."""
     from .api import verify_derivations
 
@@ -201,6 +201,7 @@ def check(args, derivations, steps):
             steps=steps,
             debug=args.debug,
             progress=progress,
+            describe=describe,
         )
     finally:
         if progress is not None:

@@ -28,8 +28,10 @@ def check_claim(
     timeout: float = DEFAULT_TIMEOUT,
     emit: Callable[[str, object], None] = lambda method, result: None,
     debug: bool = False,
+    describe: bool = False,
 ) -> ClaimResult:
-    """The verdict on `claim`; `emit` receives each method's result as soon as it is known."""
+    """The verdict on `claim`; `emit` receives each method's result as soon as it is known.
+    `describe` records both sides as checked (for `explain`; printing them is not cheap)."""
     from .autodiff import check_autodiff  # JAX is imported only inside workers
     from .numeric import Evaluations, check_numeric, probe_residuals
     from .symbolic import check_symbolic
@@ -47,7 +49,7 @@ def check_claim(
 
     try:
         prepared = prepare(claim)
-        checked = printed(prepared)
+        checked = printed(prepared) if describe else ()
         domains = resolve_domains(prepared.symbols, claim.context.domains)
         conditions = solve_given(prepared.given)
         sample = draw(prepared.symbols, domains, conditions, points, seed)
@@ -138,9 +140,9 @@ def printed(prepared) -> tuple[str, str]:
     sides = []
     for items in (prepared.lhs_expanded, prepared.rhs_expanded):
         if prepared.shape:
-            sides.append(sympy.sstr(sympy.Matrix(*prepared.shape, list(items))))
+            sides.append(sympy.sstr(sympy.Matrix(*prepared.shape, list(items)), order="none"))
         else:
-            sides.append(sympy.sstr(items[0]))
+            sides.append(sympy.sstr(items[0], order="none"))
     return tuple(sides)
 
 

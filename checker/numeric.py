@@ -361,10 +361,14 @@ def around(evaluations: Evaluations, index: int, element: int) -> Slice | None:
     if line is None:
         return None
     symbol, values, sample = line
+    prepared = evaluations.prepared
+    sides = MpFunction(
+        sample.symbols, [prepared.lhs_evaluated[element], prepared.rhs_evaluated[element]]
+    )
     lhs, rhs = [], []
     for i in range(len(values)):
-        pairs = evaluate(evaluations.fn, sample, i, PLOT_DIGITS, evaluations.count)
-        left, right = pairs[element] if pairs is not None else (None, None)
+        pair = evaluate(sides, sample, i, PLOT_DIGITS, 1)
+        left, right = pair[0] if pair is not None else (None, None)
         lhs.append(plotted(left))
         rhs.append(plotted(right))
     return Slice(

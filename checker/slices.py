@@ -15,16 +15,16 @@ SLICE_POINTS = 40  # values along a line: enough for a smooth curve, cheap next 
 def line_symbol(sample: Sample, prepared: Prepared):
     """The symbol a line varies: a variable of a derivative, else one of the claim's own."""
     independent = set(sample.independent)
-    by = [
+    by = {
         v
         for e in (*prepared.lhs_expanded, *prepared.rhs_expanded)
-        for d in sorted(e.atoms(sympy.Derivative), key=str)
+        for d in e.atoms(sympy.Derivative)
         for v in d.variables
-    ]
-    shown = sorted(prepared.shown, key=lambda s: s.name)
-    for symbol in (*by, *shown, *sample.independent):
-        if symbol in independent:
-            return symbol
+    }
+    for candidates in (by, prepared.shown, independent):
+        found = sorted(independent & set(candidates), key=lambda s: s.name)
+        if found:
+            return found[0]
     return None
 
 

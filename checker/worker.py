@@ -42,6 +42,7 @@ class Job:
     points: int
     timeout: float
     debug: bool = False
+    describe: bool = False  # record both sides as checked, for `explain`
 
 
 def user_modules() -> dict[str, str]:
@@ -104,6 +105,7 @@ def serve(conn: Connection) -> None:
             timeout=job.timeout,
             emit=emit,
             debug=job.debug,
+            describe=job.describe,
         )
         conn.send(("done", key, result))
 

@@ -1,9 +1,13 @@
-"""Shared fixtures: the worker pool warmed once, so timing tests measure claims, not start-up."""
+"""Shared fixtures: the worker pool warmed once, so timing tests measure claims, not start-up;
+the notes verified once, for every test that reads their report."""
+
+import json
+from dataclasses import dataclass
 
 import pytest
 import sympy
 
-from checker import verify_step
+from checker import cli, verify_step
 
 
 @pytest.fixture(scope="session")
@@ -11,3 +15,37 @@ def warm_pool():
     """Start the shared worker processes (JAX import) before anything is timed."""
     x = sympy.Symbol("x", real=True)
     assert verify_step(x, x).verdict == "proved"
+
+
+@dataclass(frozen=True)
+class NotesRun:
+    """`derivcheck verify` on the notes: its exit code, the Report, and the files it wrote."""
+
+    code: int
+    report: object
+    json: dict
+    html: str
+
+
+@pytest.fixture(scope="session")
+def notes_run(tmp_path_factory) -> NotesRun:
+    """`derivcheck verify -o report.json -o report.html` on all the notes, run once per session
+    (the slowest thing the suite does); the Report is kept from the same run for the goldens."""
+    output = tmp_path_factory.mktemp("notes")
+    captured = []
+
+    def check(*args):
+        captured.append(original(*args))
+        return captured[-1]
+
+    original = cli.check
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "check", check)
+        code = cli.main(["verify", "-o", str(output / "r.json"), "-o", str(output / "r.html")])
+    (report,) = captured
+    return NotesRun(
+        code,
+        report,
+        json.loads((output / "r.json").read_text(encoding="utf-8")),
+        (output / "r.html").read_text(encoding="utf-8"),
+    )

@@ -1,24 +1,20 @@
 """The notes' derivations, checked as `make verify` checks them, and a planted slip refuted."""
 
-import json
 from dataclasses import replace
 
 import pytest
 
 import derivations
 from checker import verify_derivations
-from checker.cli import main
 from derivations import sigmoid_derivative, softmax_jacobian
 
 CLASS_INDEXED = ("softmax-cross-entropy", "softmax-jacobian", "softmax-ce-gradients")
 
 
-@pytest.fixture(scope="module")
-def verified(tmp_path_factory):
-    """Exit code and JSON report of `derivcheck verify --format json -o FILE`, run once."""
-    output = tmp_path_factory.mktemp("verify") / "report.json"
-    code = main(["verify", "--format", "json", "-o", str(output)])
-    return code, json.loads(output.read_text(encoding="utf-8"))
+@pytest.fixture
+def verified(notes_run):
+    """Exit code and JSON report of `derivcheck verify -o FILE.json` (conftest runs it once)."""
+    return notes_run.code, notes_run.json
 
 
 def all_steps(report):

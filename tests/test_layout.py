@@ -4,9 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checker import verify_derivations
-from checker.report_text import WIDTH, render_text
-from derivations import bce_gradients, softmax_jacobian
+from checker.report_explain import render_explain
+from checker.report_terminal import render_terminal
+from checker.report_text import WIDTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_derivations_and_the_command_line_do_not_import_jax():
     # JAX must not be started in the process that starts the workers, nor by a derivation.
     code = (
-        "import sys, derivations, checker.cli, checker.api, checker.report_text; "
+        "import sys, derivations, checker.cli, checker.api, checker.report_text, "
+        "checker.report_terminal, checker.report_html, checker.report_junit, "
+        "checker.report_markdown, checker.report_github, checker.report_explain; "
         "print('jax' in sys.modules)"
     )
     completed = subprocess.run(
@@ -24,10 +26,13 @@ def test_derivations_and_the_command_line_do_not_import_jax():
     assert completed.stdout.strip() == "False"
 
 
-def test_text_report_fits_the_terminal():
-    steps = {1, 8, 12}  # an erratum with its counterexample, a matrix step, the added step
-    report = verify_derivations([bce_gradients.DERIVATION], steps={1, 10})
-    wide = verify_derivations([softmax_jacobian.DERIVATION], steps=steps)
-    for text in (render_text(report), render_text(wide, verbose=True)):
+def test_text_report_fits_the_terminal(notes_run):
+    # `make verify`'s report on the notes, plain, quiet and verbose, and `explain` of each step.
+    report = notes_run.report
+    texts = [render_terminal(report, **options) for options in ({}, {"verbose": True},
+                                                                {"quiet": True})]  # fmt: skip
+    for d in report.derivations:
+        texts.extend(render_explain(report, d.derivation.name, s.step.number) for s in d.steps)
+    for text in texts:
         too_long = [line for line in text.splitlines() if len(line) > WIDTH]
         assert too_long == []
