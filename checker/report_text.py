@@ -1,4 +1,5 @@
-"""The report as plain text that fits an 80-column terminal and reads well in a CI log."""
+"""Plain-text blocks of the report that fit an 80-column terminal: a step's full story, its
+counterexample, the errata, the failures, the summary line (report_terminal lays them out)."""
 
 from __future__ import annotations
 
@@ -17,24 +18,6 @@ SYMBOLIC_STATUS = {
     "timeout": "timed out",
     "failed": "failed",
 }
-
-
-def render_text(report: Report, *, verbose: bool = False) -> str:
-    lines = [*wrapped(header(report), "", "  "), ""]
-    for d in report.derivations:
-        lines.extend(wrapped(f"{d.derivation.name} — {d.derivation.title}", "", "  "))
-        lines.append(f"  ({d.derivation.where})")
-        for outcome in d.steps:
-            lines.extend(step_lines(outcome, report, d.derivation.name, verbose))
-        lines.append("")
-    lines.extend(errata_lines(report))
-    lines.extend(failure_lines(report))
-    lines.extend(render_summary(report))
-    return "\n".join(lines) + "\n"
-
-
-def render_summary(report: Report) -> list[str]:
-    return wrapped(summary_line(report), "", "  ")
 
 
 def header(report: Report) -> str:

@@ -30,7 +30,9 @@ class NotesRun:
 @pytest.fixture(scope="session")
 def notes_run(tmp_path_factory) -> NotesRun:
     """`derivcheck verify -o report.json -o report.html` on all the notes, run once per session
-    (the slowest thing the suite does); the Report is kept from the same run for the goldens."""
+    (the slowest thing the suite does); the Report is kept from the same run for the goldens.
+    The time limit is twice `make verify`'s, so that a loaded machine (CI, or several jobs at
+    once) does not turn a slow proof into an error and every golden file with it."""
     output = tmp_path_factory.mktemp("notes")
     captured = []
 
@@ -41,7 +43,17 @@ def notes_run(tmp_path_factory) -> NotesRun:
     original = cli.check
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cli, "check", check)
-        code = cli.main(["verify", "-o", str(output / "r.json"), "-o", str(output / "r.html")])
+        code = cli.main(
+            [
+                "verify",
+                "--timeout",
+                "20",
+                "-o",
+                str(output / "r.json"),
+                "-o",
+                str(output / "r.html"),
+            ]
+        )
     (report,) = captured
     return NotesRun(
         code,

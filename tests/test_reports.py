@@ -81,7 +81,8 @@ def test_colour_only_when_asked(notes_run):
     coloured = render_terminal(notes_run.report, color=True)
     assert "\x1b[" not in plain
     assert "\x1b[" in coloured
-    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    stripped = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert [line.rstrip() for line in stripped.splitlines()] == plain.splitlines()
 
 
 def test_quiet_keeps_the_summary_and_failures_only(notes_run):
