@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .readable import to_text
+from .report_json import relative_path
 from .report_text import MARKS, counterexample_lines, verdict_label, wrapped
 from .results import ClaimResult, Report, StepResult
 
+LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
 SHOWN_APART = {"counterexample", "attempts", "residual", "certificate", "slice", "relative_errors"}
 
@@ -19,7 +21,7 @@ def render_explain(report: Report, name: str, number: int) -> str:
     lines = wrapped(f"{name} step {number} · {step.where}", "")
     source = derivation.derivation.source_file
     if source:
-        lines.extend(wrapped(f"defined at {source}:{step.source_line}", "  "))
+        lines.extend(wrapped(f"defined at {relative_path(source)}:{step.source_line}", "  "))
     lines.append("")
     lines.extend(wrapped(to_text(step.latex), "as written  ", " " * 12))
     lines.extend(wrapped(step.latex, "LaTeX       ", " " * 12))
@@ -59,9 +61,10 @@ def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[
 def claim_lines(claim: ClaimResult) -> list[str]:
     head = f"{claim.label or 'the claim'}: {MARKS[claim.verdict]} {claim.verdict}"
     lines = wrapped(f"{head} · seed {claim.seed} · {claim.seconds:.2f} s", "")
-    if claim.checked:
-        lines.extend(wrapped(claim.checked[0], "  checked lhs  ", " " * 15))
-        lines.extend(wrapped(claim.checked[1], "  checked rhs  ", " " * 15))
+    for side, text in zip(("lhs", "rhs"), claim.checked):
+        if len(text) > LONGEST:
+            text = f"{text[:LONGEST]} … ({len(text)} characters in all)"
+        lines.extend(wrapped(text, f"  checked {side}  ", " " * 15))
     symbolic = claim.symbolic
     if symbolic is not None:
         lines.extend(method_lines("symbolic", symbolic))
