@@ -12,6 +12,8 @@ from .results import ClaimResult, Report, StepResult
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
 SHOWN_APART = {"counterexample", "attempts", "residual", "certificate", "slice", "relative_errors"}
+CLAIM_FIELDS = {"verdict", "message", "label", "seed", "symbolic", "numeric", "autodiff",
+                "seconds", "checked"}  # fmt: skip
 
 
 def render_explain(report: Report, name: str, number: int) -> str:
@@ -85,6 +87,10 @@ def claim_lines(claim: ClaimResult) -> list[str]:
     for method in ("numeric", "autodiff"):
         if getattr(claim, method) is not None:
             lines.extend(method_lines(method, getattr(claim, method)))
+    for field in fields(claim):  # anything a check adds later shows up here by itself
+        value = getattr(claim, field.name)
+        if field.name not in CLAIM_FIELDS and value not in ("", None, (), False):
+            lines.extend(wrapped(f"{field.name.replace('_', ' ')}: {value}", "  ", "    "))
     return lines
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from .report_explain import claim_lines
 from .report_terminal import check_lines
 from .report_text import MARKS, header, summary_line
 from .results import ClaimResult, Report, StepOutcome, StepResult
@@ -28,7 +29,8 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 
 .label { color: #666; font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; }
 table.figures { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; }
 table.figures td { padding: 0.1em 0.8em 0.1em 0; vertical-align: top; }
-code, .fallback { font-family: ui-monospace, monospace; font-size: 0.9em; }
+code, .fallback, pre { font-family: ui-monospace, monospace; font-size: 0.9em; }
+pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5em; }
 .plot svg { max-width: 100%; height: auto; }
 .correction { border-left: 3px solid #b8860b; padding-left: 0.8em; margin-top: 0.6em; }
 """
@@ -162,6 +164,10 @@ def result_html(result: StepResult) -> list[str]:
     ]
     rows.append(f"<tr><td>time</td><td>{result.seconds:.2f} s</td></tr>")
     parts = [f"<p>{esc(result.message)}</p>", f'<table class="figures">{"".join(rows)}</table>']
+    every = [line for claim in result.claims for line in claim_lines(claim)]
+    parts.append(
+        f"<details><summary>every figure</summary><pre>{esc(chr(10).join(every))}</pre></details>"
+    )
     example = result.counterexample
     if example is not None:
         point = ", ".join(f"{k}={v}" for k, v in example.point)

@@ -118,3 +118,22 @@ def test_side_condition_that_is_not_linear(condition):
 def test_bad_argument_raises(arguments):
     with pytest.raises(ValueError):
         verify_step(x, x, **arguments)
+
+
+@pytest.mark.parametrize(
+    "argv, phrase",
+    [
+        (["explain", "no-such-derivation", "1"], "no-such-derivation"),
+        (["explain", "bce-gradients", "99"], "no step matched"),
+        (["verify", "--format", "pdf"], "invalid choice: 'pdf'"),
+    ],
+)
+def test_bad_report_request_is_a_usage_error(argv, phrase, capsys):
+    from checker.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exit:  # argparse's own usage errors
+        code = exit.code
+    assert code == 2
+    assert phrase in capsys.readouterr().err
