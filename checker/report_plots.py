@@ -53,6 +53,11 @@ def error_histogram(errors: list[float], title: str) -> str:
         figure, axes = plt.subplots(figsize=(5.2, 2.2))
         if logs:
             axes.hist(logs, bins=30, color="#4a7ebb")
+        else:  # nothing to bin: say so rather than draw empty axes
+            axes.text(0.5, 0.5, "every point: the sides agree exactly", ha="center",
+                      va="center", transform=axes.transAxes)  # fmt: skip
+            axes.set_yticks([])
+            axes.set_xticks([])
         axes.set_xlabel("log10 relative error, lhs against rhs (mpmath)")
         axes.set_ylabel("points")
         axes.set_title(f"{title} · {exact} of {len(errors)} exactly 0", fontsize=9, loc="left")
