@@ -166,9 +166,9 @@ def run(args) -> int:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render(report, form, args))
     if outputs:  # the files hold the reports; the log keeps what needs acting on
-        sys.stdout.write(render(report, "text", args, quiet=True))
+        sys.stdout.write(render(report, "text", args, quiet=True, stdout=True))
     else:
-        sys.stdout.write(render(report, args.format or "text", args))
+        sys.stdout.write(render(report, args.format or "text", args, stdout=True))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from .report_github import render_annotations
 
@@ -215,13 +215,13 @@ def output_format(path: str, chosen: str | None) -> str:
     return chosen or SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
 
 
-def render(report, form: str, args, quiet: bool | None = None) -> str:
+def render(report, form: str, args, quiet: bool | None = None, stdout: bool = False) -> str:
     """The report in one format; colour and the terminal's width only for a terminal."""
     quiet = args.quiet if quiet is None else quiet
     if form == "text":
         from .report_terminal import render_terminal
 
-        terminal = not args.output and sys.stdout.isatty()
+        terminal = stdout and sys.stdout.isatty()
         color = terminal and not os.environ.get("NO_COLOR")
         width = min(max(shutil.get_terminal_size().columns, 60), 120) if terminal else 80
         return render_terminal(report, width=width, color=color, verbose=args.verbose, quiet=quiet)

@@ -49,8 +49,14 @@ def render_junit(report: Report) -> str:
                     case, "failure", message=message, type=failure_type(outcome)
                 )
                 element.text = details
-            else:
-                case.set("status", outcome.result.verdict)
+            else:  # what passed and why, for whoever opens the test case
+                output = ET.SubElement(case, "system-out")
+                output.text = f"{outcome.result.verdict}: {outcome.result.message}"
+                if outcome.step.erratum and outcome.correction is not None:
+                    output.text = (
+                        f"erratum, refuted as expected: {outcome.result.message}; the "
+                        f"corrected line is {outcome.correction.verdict}"
+                    )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 

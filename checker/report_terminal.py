@@ -91,7 +91,7 @@ def table(outcomes: tuple[StepOutcome, ...], report: Report) -> Table:
     steps.add_column("step", ratio=1, overflow="fold")
     steps.add_column("verdict", width=12)
     steps.add_column("checks", width=20, overflow="fold")
-    steps.add_column("time", justify="right", width=5)
+    steps.add_column("time", justify="right", width=6)
     for outcome in outcomes:
         steps.add_row(
             str(outcome.step.number),
