@@ -202,3 +202,18 @@ def test_explain_tells_the_whole_story(capsys):
                  "counterexample", "lhs = ", "rhs = ", "re-run:", "corrected"):  # fmt: skip
         assert part in out, part
     assert max(len(line) for line in out.splitlines()) <= WIDTH
+
+
+def test_progress_bar_waits_a_second(monkeypatch):
+    from checker import cli
+
+    clock = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    bar = cli.ProgressBar()
+    bar(1, 10)
+    assert bar.bar is None  # a run shorter than a second shows no bar
+    clock[0] += 1.5
+    bar(2, 10)
+    assert bar.bar is not None
+    bar(10, 10)
+    bar.stop()
