@@ -32,6 +32,10 @@ table.figures td { padding: 0.1em 0.8em 0.1em 0; vertical-align: top; }
 code, .fallback, pre { font-family: ui-monospace, monospace; font-size: 0.9em; }
 pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5em; }
 .plot svg { max-width: 100%; height: auto; }
+table.contents td { padding: 0.1em 1em 0.1em 0; }
+a.mark { display: inline-block; width: 1.3em; text-align: center; color: white;
+         text-decoration: none; border-radius: 3px; margin-right: 2px; font-size: 0.85em; }
+a.mark.failing { outline: 2px solid #c33; } a.mark.expected { background: #b8860b; }
 .correction { border-left: 3px solid #b8860b; padding-left: 0.8em; margin-top: 0.6em; }
 """
 
@@ -42,6 +46,7 @@ def render_html(report: Report) -> str:
         "<h1>derivcheck report</h1>",
         f'<p class="meta">{esc(header(report))}</p>',
         f'<p class="summary {status}">{esc(summary_line(report))}</p>',
+        contents(report),
     ]
     for derivation in report.derivations:
         d = derivation.derivation
@@ -63,7 +68,7 @@ def render_html(report: Report) -> str:
             title = "relative errors at the sampled points of the steps that agree"
             body.append(f'<div class="plot">{plots().error_histogram(errors, title)}</div>')
         for outcome in derivation.steps:
-            body.append(step_html(outcome, report))
+            body.append(step_html(outcome, report, d.name))
         body.append("</section>")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -116,12 +121,33 @@ def badge(verdict: str, expected: bool = False) -> str:
     return f'<span class="badge {verdict}{extra}">{MARKS[verdict]} {verdict}</span>'
 
 
-def step_html(outcome: StepOutcome, report: Report) -> str:
+def contents(report: Report) -> str:
+    """One line per derivation: a mark per step, each a link to the step."""
+    rows = []
+    for derivation in report.derivations:
+        name = derivation.derivation.name
+        marks = "".join(
+            f'<a class="mark {s.result.verdict}{state(s, report.strict)}" '
+            f'href="#{esc(name)}-step-{s.step.number}" title="step {s.step.number}: '
+            f'{esc(s.result.verdict)}">{MARKS[s.result.verdict]}</a>'
+            for s in derivation.steps
+        )
+        rows.append(f'<tr><td><a href="#{esc(name)}">{esc(name)}</a></td><td>{marks}</td></tr>')
+    return f'<table class="contents">{"".join(rows)}</table>'
+
+
+def state(outcome: StepOutcome, strict: bool) -> str:
+    if not outcome.ok(strict):
+        return " failing"
+    return " expected" if outcome.step.erratum else ""
+
+
+def step_html(outcome: StepOutcome, report: Report, name: str) -> str:
     step, result = outcome.step, outcome.result
     ok = outcome.ok(report.strict)
     expected = step.erratum and result.verdict == "refuted"
     parts = [
-        f'<article class="step{"" if ok else " failing"}" id="step-{step.number}">',
+        f'<article class="step{"" if ok else " failing"}" id="{esc(name)}-step-{step.number}">',
         f"<p><strong>step {step.number}</strong> {badge(result.verdict, expected)}"
         + (" erratum: refuted as expected" if expected else "")
         + ("" if ok else " <strong>FAILED</strong>")
