@@ -217,3 +217,29 @@ def test_progress_bar_waits_a_second(monkeypatch):
     assert bar.bar is not None
     bar(10, 10)
     bar.stop()
+
+
+def test_plot_data_is_what_the_checks_saw(notes_run):
+    # Along a proved derivative step's line, JAX autodiff and the other side agree; around an
+    # erratum's counterexample the sides differ; every valid point has its relative error.
+    slices = arounds = 0
+    for derivation in notes_run.json["derivations"]:
+        for step in derivation["steps"]:
+            for instance in step["instances"]:
+                numeric, autodiff = instance["numeric"], instance["autodiff"]
+                if numeric["status"] == "agree":
+                    assert len(numeric["relative_errors"]) == numeric["points"]
+                line = autodiff["slice"] if autodiff else None
+                if line is not None and step["verdict"] == "proved":
+                    slices += 1
+                    assert len(line["values"]) == len(line["lhs"]) == len(line["rhs"]) == 40
+                    pairs = [(a, b) for a, b in zip(line["lhs"], line["rhs"]) if None not in (a, b)]
+                    assert len(pairs) >= 30
+                    assert all(abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300) for a, b in pairs)
+            example = step["counterexample"]
+            if step["erratum"] and example and example["around"]:
+                arounds += 1
+                around = example["around"]
+                assert min(around["values"]) < around["at"] < max(around["values"])
+                assert any(a != b for a, b in zip(around["lhs"], around["rhs"]))
+    assert slices >= 20 and arounds == len(notes_run.report.errata)
