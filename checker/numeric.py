@@ -94,9 +94,9 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
         for element, ((lhs, rhs), (lhs2, rhs2)) in enumerate(zip(pairs, finer)):
             with mpmath.workdps(2 * WORKING_DIGITS):
                 rel = max(relative(lhs, rhs), relative(lhs2, rhs2))
-            errors[-1] = max(errors[-1], float(rel))
             if rel <= AGREE_RELATIVE:
                 worst = max(worst, rel)
+                errors[-1] = max(errors[-1], plotted_error(rel))
                 continue
             literal_zero = 0 in (prepared.lhs_evaluated[element], prepared.rhs_evaluated[element])
             outcome, confirmed, rel = confirm_mismatch(
@@ -105,6 +105,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
             if outcome == "noise":
                 rechecked += 1
                 worst = max(worst, rel)
+                errors[-1] = max(errors[-1], plotted_error(rel))
                 continue
             if outcome == "unresolved":  # never counted as agreement
                 errors.pop()
@@ -112,6 +113,7 @@ def check_numeric(evaluations: Evaluations) -> NumericResult:
                 skipped += 1
                 unresolved += 1
                 break
+            errors[-1] = plotted_error(confirmed.relative_error)
             return result(
                 "refuted",
                 confirmed.relative_error,
@@ -353,6 +355,11 @@ def counterexample_at(evaluations: Evaluations, index, element, mismatch) -> Cou
         shorthand_values(sample, index, prepared),
         around(evaluations, index, element),
     )
+
+
+def plotted_error(rel) -> float:
+    """A relative error as a float; one too small for float64 stays nonzero (1e-300)."""
+    return max(float(rel), 1e-300) if rel else 0.0
 
 
 def around(evaluations: Evaluations, index: int, element: int) -> Slice | None:
