@@ -38,6 +38,7 @@ class Correction:
 
     latex: str
     claims: tuple[Claim, ...]
+    indexed: Any = None  # an IndexedClaim, for a line proved for every K
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Step:
     note: str = ""
     correction: Correction | None = None
     source_line: int = 0  # line of the derivations module that defines the step
+    indexed: Any = None  # an IndexedClaim: the line for a symbolic K, instantiated at run time
 
     @property
     def erratum(self) -> bool:

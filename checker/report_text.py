@@ -67,6 +67,7 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
     lines = wrapped(to_text(step.latex), f"  {step.number:>2}  ")
     lines.extend(wrapped(f"{verdict_label(outcome, report.strict)} · {step.where}", INDENT))
     lines.extend(wrapped(method_summary(result), INDENT))
+    lines.extend(wrapped(proof_summary(result), INDENT) if result.proof else [])
     if step.note and (step.erratum or verbose or not outcome.ok(report.strict)):
         lines.extend(wrapped("note: " + step.note, INDENT))
     if result.verdict in ("refuted", "error") or verbose:
@@ -90,6 +91,7 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
             + ("" if corrected.verdict in passing(report.strict) else " — FAILED")
         )
         lines.extend(wrapped(method_summary(corrected), inner, inner))
+        lines.extend(wrapped(proof_summary(corrected), inner, inner) if corrected.proof else [])
         if corrected.verdict not in passing(report.strict):
             lines.extend(wrapped(corrected.message, inner, inner))
     return lines
@@ -136,6 +138,21 @@ def method_summary(result: StepResult) -> str:
             0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1 else labels[0]
         )
     return " · ".join(parts)
+
+
+def proof_summary(result: StepResult) -> str:
+    """For all K: what the index rules found, and the sizes the step was checked at."""
+    proof = result.proof
+    at = ", ".join(result.labels)
+    if result.proved_for_all:
+        rules = sum(use.count for use in proof.rules)
+        timing = f"{rules} rule steps, {proof.seconds:.2f} s"
+        return f"proved for all {proof.sizes} ({timing}) · checked at {at}"
+    text = f"for all {proof.sizes}: {proof.status} · checked at {at} only"
+    if proof.holds_only_if:
+        confirmed = " (proved with it)" if proof.condition_proved else ""
+        text += f" · {proof.holds_only_if}{confirmed}"
+    return text
 
 
 def counterexample_lines(example: Counterexample, label: str) -> list[str]:

@@ -9,7 +9,7 @@ independent check.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy
@@ -42,7 +42,8 @@ class IndexContext:
     `ranges` gives each free index its size (m ∈ 1…K); `sizes` each size the values it may be
     instantiated at; `definitions` maps a shorthand (ŷ, L, z) to (its dummy indices, expression);
     `unit_sums` are the given Σ_k y_k = 1; `distinct` are pairs of free indices known unequal;
-    `domains` give each base's sampling interval at a concrete size.
+    `domains` give each base's sampling interval and `shapes` its sizes (W: (K, D)), for the
+    concrete instances.
     """
 
     ranges: Mapping[Any, Any] = field(default_factory=dict)
@@ -51,18 +52,14 @@ class IndexContext:
     unit_sums: tuple[UnitSum, ...] = ()
     distinct: tuple[tuple[Any, Any], ...] = ()
     domains: Mapping[Any, Interval] = field(default_factory=dict)
+    shapes: Mapping[Any, tuple] = field(default_factory=dict)
     label: str = "all K"
 
     def with_unit_sum(self, unit: UnitSum) -> IndexContext:
-        return IndexContext(
-            self.ranges,
-            self.sizes,
-            self.definitions,
-            (*self.unit_sums, unit),
-            self.distinct,
-            self.domains,
-            self.label,
-        )
+        return replace(self, unit_sums=(*self.unit_sums, unit))
+
+    def with_distinct(self, k, m) -> IndexContext:
+        return replace(self, distinct=(*self.distinct, (k, m)))
 
     def size_names(self) -> str:
         return ", ".join(str(s) for s in self.sizes)

@@ -151,16 +151,7 @@ def case_split(lhs, rhs, normal, context: IndexContext, splits: int, trace: Trac
         equal = attempt(lhs.xreplace({k: m}), rhs.xreplace({k: m}), context, splits - 1)
         if not equal[0]:
             continue
-        apart_context = IndexContext(
-            context.ranges,
-            context.sizes,
-            context.definitions,
-            context.unit_sums,
-            (*context.distinct, (k, m)),
-            context.domains,
-            context.label,
-        )
-        apart = attempt(lhs, rhs, apart_context, splits - 1)
+        apart = attempt(lhs, rhs, context.with_distinct(k, m), splits - 1)
         if not apart[0]:
             continue
         split = trace.fork()
