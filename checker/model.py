@@ -21,6 +21,7 @@ class Context:
     definitions: Mapping[Any, Any] = field(default_factory=dict)
     given: tuple[Any, ...] = ()
     label: str = ""  # which instance this is, e.g. "K=3"
+    symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
 
 
 @dataclass(frozen=True)

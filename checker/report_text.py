@@ -16,6 +16,7 @@ SYMBOLIC_STATUS = {
     "residual": "not reduced to zero",
     "timeout": "timed out",
     "failed": "failed",
+    "skipped": "for all K only",
 }
 
 

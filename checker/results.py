@@ -36,7 +36,7 @@ class Attempt:
 
 @dataclass(frozen=True)
 class SymbolicResult:
-    status: Literal["zero", "constant", "residual", "timeout", "failed"]
+    status: Literal["zero", "constant", "residual", "timeout", "failed", "skipped"]
     certificate: tuple[tuple[str, int], ...] = ()  # (strategy, entries it reduced to zero)
     residual: str = ""  # lhs − rhs as far as the strategies got, when not zero
     constant: str = ""  # the nonzero constant, for status "constant"

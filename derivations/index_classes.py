@@ -25,7 +25,10 @@ b = IndexedBase("b", real=True)
 L = sympy.Symbol("L", real=True)
 
 CLASS_SIZES = (2, 12)  # K is instantiated at three values in 2…12
-FEATURE_SIZES = (1, 4)
+# Σ_k dL/dŷ_k dŷ_k/dz_m written out has 2K derivatives, each of a K-term expression: at K = 12
+# its autodiff check alone takes about the time limit, so those lines are instantiated up to 8.
+CHAIN_RULE_SIZES = (2, 8)
+FEATURE_SIZES = (1, 3)
 EXAMPLE_SIZES = (1, 3)
 BATCH_FEATURE_SIZES = (1, 2)
 LABEL_DOMAIN = (0, 2 / K)  # labels summing to 1: with y in (0, 1) the last label rarely fits
@@ -33,8 +36,13 @@ LABEL_DOMAIN = (0, 2 / K)  # labels summing to 1: with y in (0, 1) the last labe
 total = Sum(exp(z[j]), (j, 1, K))  # Σ_j e^{z_j}
 
 
-def context(*, label_sum: bool, weights: bool = False, distinct: bool = False) -> IndexContext:
-    """ŷ = softmax(z), L = −Σ_k y_k log ŷ_k; z = Wx + b with `weights`; k ≠ m with `distinct`."""
+def context(
+    *, label_sum: bool, weights: bool = False, distinct: bool = False, classes=CLASS_SIZES
+) -> IndexContext:
+    """ŷ = softmax(z), L = −Σ_k y_k log ŷ_k; z = Wx + b with `weights`; k ≠ m with `distinct`.
+
+    `classes` are the K the instances are drawn from.
+    """
     definitions = {
         yhat: ((i,), exp(z[i]) / Sum(exp(z[j]), (j, 1, K))),
         L: ((), -Sum(y[k] * log(yhat[k]), (k, 1, K))),
@@ -42,7 +50,7 @@ def context(*, label_sum: bool, weights: bool = False, distinct: bool = False) -
     labels = LABEL_DOMAIN if label_sum else PROBABILITY_DOMAIN
     domains = {z: LOGIT_DOMAIN, y: labels, yhat: PROBABILITY_DOMAIN}
     shapes = {z: (K,), y: (K,), yhat: (K,)}
-    sizes = {K: CLASS_SIZES}
+    sizes = {K: classes}
     ranges = {k: K, m: K}
     if weights:
         definitions[z] = ((i,), Sum(W[i, e] * x[e], (e, 1, D)) + b[i])

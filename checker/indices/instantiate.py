@@ -15,9 +15,10 @@ from sympy import Indexed, Sum
 
 from ..model import Claim, Context
 from .model import IndexContext, IndexedClaim
+from .rules import free_indices
 
 MIN_INSTANCES = 3
-MAX_ENTRIES = 4  # values of the free indices checked per instance, drawn at random
+MAX_ENTRIES = 1  # values of the free indices checked per instance, drawn at random
 
 
 def choose_sizes(context: IndexContext, seed: int) -> list[dict]:
@@ -46,7 +47,7 @@ def concrete(claim: IndexedClaim, values: dict, rng: random.Random | None = None
     """The claim at sizes `values`, one entry per value of its free indices (a random few)."""
     context = claim.context
     lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
-    used = (lhs.free_symbols | rhs.free_symbols) & set(context.ranges)
+    used = (free_indices(lhs) | free_indices(rhs)) & set(context.ranges)
     free = [i for i in context.ranges if i in used]
     apart = {frozenset(p) for p in context.distinct}
     points = []
@@ -120,7 +121,7 @@ def concrete_context(context: IndexContext, values: dict) -> Context:
                 indices.insert(unit.slot, j)
                 terms.append(symbol_for(unit.base, indices))
             given.append(sympy.Eq(sympy.Add(*terms), 1))
-    return Context(domains, definitions, tuple(given), label(values))
+    return Context(domains, definitions, tuple(given), label(values), symbolic=False)
 
 
 def every_index(base, context: IndexContext, values: dict):
