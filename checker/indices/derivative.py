@@ -28,6 +28,11 @@ def eliminate(expr, context: IndexContext, trace: Trace):
     return expr.func(*[eliminate(a, context, trace) for a in expr.args])
 
 
+def ordered(args) -> tuple:
+    """Arguments in an order that does not depend on dummies' creation (the trace is stable)."""
+    return tuple(sorted(args, key=str))
+
+
 def base_of(atom):
     return atom.base if isinstance(atom, Indexed) else atom
 
@@ -80,10 +85,10 @@ def differentiate(expr, variable, context: IndexContext, trace: Trace):
             return d(expansion)
         if isinstance(e, Add):
             trace.add(rules.SUM_RULE)
-            return Add(*[d(a) for a in e.args])
+            return Add(*[d(a) for a in ordered(e.args)])
         if isinstance(e, Mul):
             trace.add(rules.PRODUCT_RULE)
-            factors = e.args
+            factors = ordered(e.args)
             return Add(
                 *[
                     Mul(*factors[:i], d(f), *factors[i + 1 :])

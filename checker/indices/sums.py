@@ -32,7 +32,7 @@ def sum_out(body, j, size, scope, context: IndexContext, trace: Trace):
     excluded = rules.excluded_index(body, j, size, inner)
     if excluded is not None:
         trace.add(rules.SPLIT, f"Σ_{{{j.name}≠{excluded}}}")
-    terms = Add.make_args(expand(body))
+    terms = sorted(Add.make_args(expand(body)), key=str)  # stable order for the certificate
     if len(terms) > 1:
         trace.add(rules.LINEARITY)
     out = []
