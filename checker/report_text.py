@@ -134,7 +134,7 @@ def method_summary(result: StepResult) -> str:
         parts.append(text)
     parts.append(f"{result.seconds:.1f} s")
     labels = [c.label for c in result.claims if c.label]
-    if labels:
+    if labels and result.proof is None:  # a symbolic-K step lists its sizes on its own line
         parts.insert(
             0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1 else labels[0]
         )

@@ -118,3 +118,22 @@ def test_side_condition_that_is_not_linear(condition):
 def test_bad_argument_raises(arguments):
     with pytest.raises(ValueError):
         verify_step(x, x, **arguments)
+
+
+def test_index_messages():
+    from checker.indices import IndexedClaim, IndexProof, prove
+    from checker.results import ClaimResult, StepResult
+    from derivations.index_classes import L, context, k, m, y, yhat, z
+
+    softmax = context(label_sum=False)
+    no_rule = prove(IndexedClaim(Derivative(sin(z[k]), z[k]), sympy.cos(z[k]), softmax))
+    assert no_rule.message == "the index rules do not apply: no derivative rule for sin (sin(z[k]))"
+    missing = prove(IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], softmax))
+    assert missing.holds_only_if == "holds only if Σ_k y_k = 1"
+    refuted = ClaimResult("refuted", "the sides differ", "K=7")
+    disagree = StepResult((refuted,), IndexProof("proved", sizes="K"))
+    assert disagree.message == (
+        "checkers disagree: the index rules prove it for all K, but the sides differ (at K=7)"
+    )
+    agree = StepResult((ClaimResult("confirmed", "agree", "K=3"),), IndexProof("proved", sizes="K"))
+    assert agree.message == "proved for all K by the index rules; checked at K=3"

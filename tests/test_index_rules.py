@@ -252,3 +252,10 @@ def test_derivative_by_a_shorthand_through_eliminate():
     trace = Trace()
     found = eliminate(Derivative(L, yhat[k]), SOFTMAX, trace)
     assert not found.has(Derivative)
+
+
+def test_missing_k_unequal_m_is_named():
+    proof = prove(IndexedClaim(Derivative(yhat[k], z[m]), -yhat[k] * yhat[m], SOFTMAX))
+    assert proof.status == "not proved"
+    assert proof.holds_only_if == "holds only if k ≠ m"
+    assert proof.condition_proved

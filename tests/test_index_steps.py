@@ -105,3 +105,17 @@ def test_same_seed_same_proof_and_sizes():
     for data in (first, second):
         data["proof"].pop("seconds")
     assert first["proof"] == second["proof"]
+
+
+def test_proof_out_of_time_is_no_proof_and_the_instances_decide():
+    from checker.indices.check import check_indexed
+
+    claim = IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], LABELS)
+    timed_out = check_indexed(claim, 0, 1e-6)
+    assert timed_out.verdict == "error"
+    assert timed_out.proof.status == "error"
+    claims = tuple(ClaimResult("confirmed", "agree", f"K={n}") for n in (3, 5, 9))
+    result = StepResult(claims, timed_out.proof)
+    assert result.verdict == "confirmed"
+    assert not result.proved_for_all
+    assert check_indexed(claim, 0, 10).proof.proved

@@ -164,8 +164,18 @@ def case_split(lhs, rhs, normal, context: IndexContext, splits: int, trace: Trac
 
 
 def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool]:
-    """A given sum Σ_k y_k = 1 that makes a residual zero, and whether the rules then prove it."""
+    """A side condition that makes a residual zero (a given sum Σ_k y_k = 1, or k ≠ m), and
+    whether the rules prove the step once it is added."""
     for _, residual, trace, _ in residuals:
+        for delta in sorted(residual.atoms(sympy.KroneckerDelta), key=str):
+            k, m = delta.args
+            if not (k in claim.context.ranges and m in claim.context.ranges):
+                continue
+            if scalar(residual.xreplace({delta: sympy.S.Zero})) != 0:
+                continue
+            condition = claim.context.with_distinct(k, m)
+            reproof = prove(IndexedClaim(claim.lhs, claim.rhs, condition))
+            return f"holds only if {k} ≠ {m}", reproof.proved
         for total in sorted(residual.atoms(Sum), key=str):
             unit = unit_candidate(total, claim.context, trace)
             if unit is None:
