@@ -81,6 +81,11 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
                 INDENT,
             )
         )
+    if verbose and result.proof is not None and result.proof.rules:
+        rules = " · ".join(
+            use.rule + (f" ×{use.count}" if use.count > 1 else "") for use in result.proof.rules
+        )
+        lines.extend(wrapped(f"rules ({result.proof.strategy or 'as written'}): {rules}", INDENT))
     if verbose:
         lines.extend(instance_lines(result))
     if step.correction is not None and outcome.correction is not None:
@@ -144,7 +149,7 @@ def method_summary(result: StepResult) -> str:
 def proof_summary(result: StepResult) -> str:
     """For all K: what the index rules found, and the sizes the step was checked at."""
     proof = result.proof
-    at = ", ".join(result.labels)
+    at = "; ".join(result.labels)
     if result.proved_for_all:
         rules = sum(use.count for use in proof.rules)
         timing = f"{rules} rule steps, {proof.seconds:.2f} s"
