@@ -21,7 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sympy
+
 from .indices.model import IndexContext, IndexedClaim
+from .indices.rules import free_indices
 from .model import Claim, Context, Correction, Definition, Derivation, Step
 
 
@@ -72,11 +75,23 @@ def for_all(lhs, rhs, context: IndexContext) -> IndexedClaim:
 
 def indexed(build, context: IndexContext | None) -> IndexedClaim | None:
     if isinstance(build, IndexedClaim):
-        return build
-    if context is None:
+        claim = build
+    elif context is None:
         return None
-    lhs, rhs = build
-    return IndexedClaim(lhs, rhs, context)
+    else:
+        claim = IndexedClaim(*build, context)
+    known = set(claim.context.ranges) | set(claim.context.sizes)
+    for side in (claim.lhs, claim.rhs):
+        loose = sorted(
+            str(s) for s in free_indices(sympy.sympify(side)) if s.is_integer and s not in known
+        )
+        if loose:
+            declared = ", ".join(str(s) for s in claim.context.ranges)
+            raise ValueError(
+                f"a step for every K uses the index {loose[0]}, which has no range "
+                f"(declared: {declared})"
+            )
+    return claim
 
 
 def claims(build, instances: Sequence[Instance]) -> tuple[Claim, ...]:

@@ -137,3 +137,12 @@ def test_index_messages():
     )
     agree = StepResult((ClaimResult("confirmed", "agree", "K=3"),), IndexProof("proved", sizes="K"))
     assert agree.message == "proved for all K by the index rules; checked at K=3"
+
+
+def test_index_without_a_range_is_an_error_when_the_step_is_written():
+    from checker.dsl import derivation, step
+    from derivations.index_classes import context, y
+
+    q = Symbol("q", integer=True)
+    with pytest.raises(ValueError, match="uses the index q, which has no range"):
+        derivation("t", "t", "t", for_all=context(label_sum=False), steps=[step("s", (y[q], 1))])

@@ -259,3 +259,10 @@ def test_missing_k_unequal_m_is_named():
     assert proof.status == "not proved"
     assert proof.holds_only_if == "holds only if k ≠ m"
     assert proof.condition_proved
+
+
+def test_case_split_does_not_capture_a_summation_index():
+    # k is free in δ_km and bound in Σ_k: the case k = m must not turn Σ_k c_k into Σ_m c_m y_m.
+    lhs = KroneckerDelta(k, m) * yhat[m] + Sum(c[k], (k, 1, K)) * y[m]
+    rhs = KroneckerDelta(k, m) * yhat[k] + Sum(c[j], (j, 1, K)) * y[m]
+    assert proves(lhs, rhs)

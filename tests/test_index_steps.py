@@ -119,3 +119,11 @@ def test_proof_out_of_time_is_no_proof_and_the_instances_decide():
     assert result.verdict == "confirmed"
     assert not result.proved_for_all
     assert check_indexed(claim, 0, 10).proof.proved
+
+
+def test_instance_gives_a_value_to_a_free_index_not_to_a_summation_index_of_that_name():
+    claim = IndexedClaim(Sum(y[k], (k, 1, K)) * yhat[k], yhat[k], LABELS)
+    at2 = concrete(claim, {K: 2})
+    y1, y2 = (sympy.Symbol(f"y{i}", real=True) for i in (1, 2))
+    yhat1 = sympy.Symbol("yhat1", real=True)
+    assert at2.lhs[0] == (y1 + y2) * yhat1

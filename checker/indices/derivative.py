@@ -76,6 +76,8 @@ def differentiate(expr, variable, context: IndexContext, trace: Trace):
             if base_of(e) == target:
                 if not isinstance(e, Indexed) or not isinstance(variable, Indexed):
                     return sympy.S.Zero  # a different scalar symbol
+                if len(e.indices) != len(variable.indices):
+                    raise NoRule(f"{e} and {variable} have different numbers of indices")
                 trace.add(rules.DELTA, f"∂{e}/∂{variable}")
                 return Mul(*[KroneckerDelta(a, b) for a, b in zip(e.indices, variable.indices)])
             expansion = definition_of(e, context)

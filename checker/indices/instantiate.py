@@ -14,6 +14,7 @@ import sympy
 from sympy import Indexed, Sum
 
 from ..model import Claim, Context
+from . import rules
 from .model import IndexContext, IndexedClaim
 from .rules import free_indices
 
@@ -72,6 +73,7 @@ def concrete(claim: IndexedClaim, values: dict, rng: random.Random | None = None
 
 def written_out(expr, values: dict):
     """`expr` with sizes and indices given values, sums written out and indexed symbols plain."""
+    expr = rules.fresh_bound(expr)  # a free k given a value must not hit a summation index k
     expr = expr.xreplace({k: sympy.Integer(v) for k, v in values.items()})
     return plain(expand_sums(expr))
 

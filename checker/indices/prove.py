@@ -15,7 +15,7 @@ from sympy import Indexed, Sum, exp
 from . import rules
 from .derivative import eliminate
 from .model import IndexContext, IndexedClaim, IndexProof, UnitSum
-from .rules import NoRule, Trace, definition_of, free_indices, zero_distinct
+from .rules import NoRule, Trace, definition_of, free_indices, fresh_bound, zero_distinct
 from .sums import normalize
 
 MAX_CASE_SPLITS = 2
@@ -120,6 +120,9 @@ def scalar(expr):
     def as_units(arg):
         factors = []
         for term in sympy.Add.make_args(sympy.expand(arg)):
+            if not term.is_extended_real:  # e^m > 0 only for real m
+                factors.append(exp(term))
+                continue
             coeff, monomial = term.as_coeff_Mul()
             if not coeff.is_Rational or monomial == 1:
                 coeff, monomial = sympy.S.One, term
@@ -146,6 +149,7 @@ def case_split(lhs, rhs, normal, context: IndexContext, splits: int, trace: Trac
         if all(a in context.ranges for a in d.args)
         and context.ranges[d.args[0]] == context.ranges[d.args[1]]
     ]
+    lhs, rhs = fresh_bound(lhs), fresh_bound(rhs)  # k → m must not rename a summation index
     for delta in sorted(deltas, key=str):
         k, m = delta.args
         equal = attempt(lhs.xreplace({k: m}), rhs.xreplace({k: m}), context, splits - 1)
