@@ -84,6 +84,7 @@ def proof_dict(proof) -> dict | None:
     if proof is None:
         return None
     body = asdict(proof)
+    body.pop("condition")
     body["rules"] = [asdict(use) for use in proof.rules]
     body["instances"] = list(proof.instances)
     body["seconds"] = round(proof.seconds, 3)

@@ -156,8 +156,9 @@ def proof_summary(result: StepResult) -> str:
         return f"proved for all {proof.sizes} ({timing}) · checked at {at}"
     text = f"for all {proof.sizes}: {proof.status} · checked at {at} only"
     if proof.holds_only_if:
-        confirmed = " (proved with it)" if proof.condition_proved else ""
-        text += f" · {proof.holds_only_if}{confirmed}"
+        evidence = ["proved with it"] if proof.condition_proved else []
+        evidence += [proof.condition_checked] if proof.condition_checked else []
+        text += f" · {proof.holds_only_if}" + (f" ({'; '.join(evidence)})" if evidence else "")
     return text
 
 

@@ -30,6 +30,8 @@ def test_ce_gradient_without_label_sum_is_refuted_with_the_missing_condition():
     assert data["proof"]["status"] == "not proved"
     assert data["proof"]["holds_only_if"] == "holds only if Σ_k y_k = 1"
     assert data["proof"]["condition_proved"] is True
+    assert data["proof"]["condition_checked"].startswith("with it, confirmed at K=")
+    assert "condition" not in data["proof"]
     assert "holds only if Σ_k y_k = 1" in result.message
 
 

@@ -56,7 +56,13 @@ class IndexContext:
     label: str = "all K"
 
     def with_unit_sum(self, unit: UnitSum) -> IndexContext:
-        return replace(self, unit_sums=(*self.unit_sums, unit))
+        """With Σ_j y_j = 1 added; y's sampling interval (0, h) narrowed to (0, min(h, 2/K)),
+        or at large K the last y, fixed by the others, would rarely fall inside it."""
+        domains = dict(self.domains)
+        low, high = domains.get(unit.base, (None, None))
+        if low == 0:
+            domains[unit.base] = (low, sympy.Min(high, 2 / unit.size))
+        return replace(self, unit_sums=(*self.unit_sums, unit), domains=domains)
 
     def with_distinct(self, k, m) -> IndexContext:
         return replace(self, distinct=(*self.distinct, (k, m)))
@@ -97,6 +103,8 @@ class IndexProof:
     residual: str = ""
     holds_only_if: str = ""  # a side condition that makes the residual zero
     condition_proved: bool = False  # the step with that condition added is proved by the rules
+    condition_checked: str = ""  # the step with that condition, at the concrete sizes
+    condition: Any = None  # the IndexContext with that condition added (not in the JSON)
     sizes: str = ""  # "K" or "K, D, N": what the proof is for all of
     instances: tuple[str, ...] = ()  # labels of the concrete sizes checked, e.g. "K=7"
     message: str = ""

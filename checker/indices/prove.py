@@ -35,7 +35,7 @@ def prove(claim: IndexedClaim, splits: int = MAX_CASE_SPLITS) -> IndexProof:
     if proved:
         return IndexProof("proved", tuple(trace.uses), strategy, sizes=sizes, seconds=seconds)
     best = residuals[-1] if residuals else ("", sympy.S.Zero, Trace(), None)
-    condition, confirmed = holds_only_if(claim, residuals)
+    condition, confirmed, setting = holds_only_if(claim, residuals)
     return IndexProof(
         "not proved",
         tuple(best[2].uses),
@@ -43,6 +43,7 @@ def prove(claim: IndexedClaim, splits: int = MAX_CASE_SPLITS) -> IndexProof:
         residual=shown(sympy.factor(best[1])),
         holds_only_if=condition,
         condition_proved=confirmed,
+        condition=setting,
         sizes=sizes,
         message="the index rules leave a residual",
         seconds=time.perf_counter() - start,
@@ -167,7 +168,7 @@ def case_split(lhs, rhs, normal, context: IndexContext, splits: int, trace: Trac
     return None
 
 
-def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool]:
+def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool, IndexContext | None]:
     """A side condition that makes a residual zero (a given sum Σ_k y_k = 1, or k ≠ m), and
     whether the rules prove the step once it is added."""
     for _, residual, trace, _ in residuals:
@@ -179,7 +180,7 @@ def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool]:
                 continue
             condition = claim.context.with_distinct(k, m)
             reproof = prove(IndexedClaim(claim.lhs, claim.rhs, condition))
-            return f"holds only if {k} ≠ {m}", reproof.proved
+            return f"holds only if {k} ≠ {m}", reproof.proved, condition
         for total in sorted(residual.atoms(Sum), key=str):
             unit = unit_candidate(total, claim.context, trace)
             if unit is None:
@@ -188,8 +189,8 @@ def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool]:
                 continue
             condition = claim.context.with_unit_sum(unit)
             reproof = prove(IndexedClaim(claim.lhs, claim.rhs, condition))
-            return f"holds only if {unit.text()}", reproof.proved
-    return "", False
+            return f"holds only if {unit.text()}", reproof.proved, condition
+    return "", False, None
 
 
 def unit_candidate(total, context: IndexContext, trace: Trace) -> UnitSum | None:
