@@ -266,3 +266,9 @@ def test_case_split_does_not_capture_a_summation_index():
     lhs = KroneckerDelta(k, m) * yhat[m] + Sum(c[k], (k, 1, K)) * y[m]
     rhs = KroneckerDelta(k, m) * yhat[k] + Sum(c[j], (j, 1, K)) * y[m]
     assert proves(lhs, rhs)
+
+
+def test_certificate_names_the_k_unequal_m_rule():
+    apart = context(label_sum=False, distinct=True)
+    proof = prove(IndexedClaim(Derivative(yhat[k], z[m]), -yhat[k] * yhat[m], apart))
+    assert rules.DISTINCT in [use.rule for use in proof.rules]

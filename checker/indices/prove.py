@@ -54,7 +54,10 @@ def attempt(lhs, rhs, context: IndexContext, splits: int):
     """(proved, trace, strategy, [(strategy, residual, trace)]) over the strategies in turn."""
     trace = Trace()
     difference = eliminate(lhs, context, trace) - eliminate(rhs, context, trace)
-    difference = zero_distinct(difference, context)
+    distinct = zero_distinct(difference, context)
+    if distinct != difference:
+        trace.add(rules.DISTINCT)
+    difference = distinct
     residuals = []
     for strategy, bases in strategies(context):
         attempt_trace = trace.fork()
