@@ -13,7 +13,7 @@ BATCH = batch_context()  # L = (1/N) Σ_n L_n, z_n = W x_n + b
 DERIVATION = derivation(
     "softmax-matrix-gradients",
     "The softmax cross-entropy gradients in matrix form, for one example and for a batch",
-    "not lines of the notes (after pp.4–5)",
+    "added after pp.4–5, not lines of the notes",
     for_all=ONE_EXAMPLE,
     steps=[
         step(
