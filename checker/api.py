@@ -6,11 +6,14 @@ import math
 import time
 import zlib
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import metadata
 
 import sympy
 
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from .indices.instantiate import instances
+from .indices.model import IndexedClaim, IndexProof
 from .model import Claim, Context, Derivation
 from .prepare import InputError, as_sympy
 from .results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
@@ -71,6 +74,9 @@ def run_claims(
     points, timeout = vet_limits(points, timeout)
     jobs, results = [], {}
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
+        if isinstance(claim, IndexedClaim):  # the index proof: its sides are not concrete
+            jobs.append((index, Job(claim, seed, points, timeout, debug)))
+            continue
         try:  # reject what a worker could not even receive, before sending it
             as_sympy(claim.lhs, "left-hand side")
             as_sympy(claim.rhs, "right-hand side")
@@ -104,10 +110,11 @@ def verify_derivations(
 ) -> Report:
     start = time.perf_counter()
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
-    claims, seeds = [], []
+    claims, seeds, plan = [], [], {}
     for d, d_steps in chosen:
         for s in d_steps:
-            for part, part_claims in parts_of(s):
+            plan[d.name, s.number] = parts = parts_of(s, seed, d.name)
+            for part, part_claims in parts:
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
@@ -119,9 +126,13 @@ def verify_derivations(
         step_outcomes = []
         for s in d_steps:
             checked = {
-                part: StepResult(tuple(next(results) for _ in part_claims))
-                for part, part_claims in parts_of(s)
+                part: step_result(part_claims, tuple(next(results) for _ in part_claims))
+                for part, part_claims in plan[d.name, s.number]
             }
+            part = "as written"
+            if checked[part].proof is not None and checked[part].verdict == "refuted":
+                recheck = claim_seed(seed, d.name, s.number, part, "condition")
+                checked[part] = with_condition(checked[part], s.indexed, recheck, points, timeout)
             step_outcomes.append(StepOutcome(s, checked["as written"], checked.get("corrected")))
         outcomes.append(DerivationOutcome(d, tuple(step_outcomes)))
     return Report(
@@ -135,12 +146,51 @@ def verify_derivations(
     )
 
 
-def parts_of(step) -> list[tuple[str, tuple]]:
-    """The claims of a step as written, and of its correction if it is an erratum."""
-    parts = [("as written", step.claims)]
+def parts_of(step, seed: int = 0, name: str = "") -> list[tuple[str, tuple]]:
+    """The claims of a step as written, and of its correction if it is an erratum.
+
+    A line written for a symbolic K gives its index proof first, then its instances at sizes
+    drawn from the run's seed, the derivation and the step.
+    """
+    parts = [("as written", step.claims, step.indexed)]
     if step.correction is not None:
-        parts.append(("corrected", step.correction.claims))
-    return parts
+        parts.append(("corrected", step.correction.claims, step.correction.indexed))
+    out = []
+    for part, part_claims, symbolic in parts:
+        if symbolic is not None:
+            sizes_seed = claim_seed(seed, name, step.number, part, "sizes")
+            part_claims = (symbolic, *instances(symbolic, sizes_seed))
+        out.append((part, part_claims))
+    return out
+
+
+def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResult:
+    """A refuted step with a condition that makes it hold: checked again at concrete sizes."""
+    proof = result.proof
+    if proof.condition is None:
+        return result
+    conditioned = IndexedClaim(claim.lhs, claim.rhs, proof.condition)
+    claims = instances(conditioned, seed)
+    seeds = [claim_seed(seed, "", 0, "condition", c.context.label) for c in claims]
+    checked = run_claims(claims, seeds, points, timeout)
+    failing = [c for c in checked if c.verdict not in ("proved", "confirmed")]
+    at = "; ".join(c.label for c in checked)
+    summary = (
+        f"with it, confirmed at {at}"
+        if not failing
+        else f"with it, {failing[0].verdict} at {failing[0].label}"
+    )
+    return replace(result, proof=replace(proof, condition_checked=summary))
+
+
+def step_result(claims: tuple, results: tuple[ClaimResult, ...]) -> StepResult:
+    """The claims' results as a step's; an index proof (first, if any) is kept apart."""
+    if claims and isinstance(claims[0], IndexedClaim):
+        first, rest = results[0], results[1:]
+        proof = first.proof or IndexProof("error", message=first.message)
+        proof = replace(proof, instances=tuple(c.label for c in rest))
+        return StepResult(rest, proof)
+    return StepResult(results)
 
 
 def versions() -> tuple[tuple[str, str], ...]:

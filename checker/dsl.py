@@ -9,6 +9,9 @@
     )
 
 A step's claim is `(lhs, rhs)` or a function of an instance (for steps checked at K = 2…5).
+With `for_all=context` (an `IndexContext`), a step's `(lhs, rhs)` is written for a symbolic K
+and proved for all K by the index rules, then checked at random concrete K; a step can carry its
+own setting as `for_all(lhs, rhs, context)`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sympy
+
+from .indices.model import IndexContext, IndexedClaim
+from .indices.rules import free_indices
 from .model import Claim, Context, Correction, Definition, Derivation, Step
 
 
@@ -61,6 +68,32 @@ def define(latex: str, note: str = "") -> Definition:
     return Definition(latex, note)
 
 
+def for_all(lhs, rhs, context: IndexContext) -> IndexedClaim:
+    """lhs = rhs for every K (and every value of the free indices), in `context`."""
+    return IndexedClaim(lhs, rhs, context)
+
+
+def indexed(build, context: IndexContext | None) -> IndexedClaim | None:
+    if isinstance(build, IndexedClaim):
+        claim = build
+    elif context is None:
+        return None
+    else:
+        claim = IndexedClaim(*build, context)
+    known = set(claim.context.ranges) | set(claim.context.sizes)
+    for side in (claim.lhs, claim.rhs):
+        loose = sorted(
+            str(s) for s in free_indices(sympy.sympify(side)) if s.is_integer and s not in known
+        )
+        if loose:
+            declared = ", ".join(str(s) for s in claim.context.ranges)
+            raise ValueError(
+                f"a step for every K uses the index {loose[0]}, which has no range "
+                f"(declared: {declared})"
+            )
+    return claim
+
+
 def claims(build, instances: Sequence[Instance]) -> tuple[Claim, ...]:
     out = []
     for instance in instances:
@@ -74,24 +107,32 @@ def derivation(
     title: str,
     where: str,
     *,
-    instances: Sequence[Instance],
+    instances: Sequence[Instance] = (),
     steps: Sequence[StepSpec],
     definitions: Sequence[Definition] = (),
+    for_all: IndexContext | None = None,
 ) -> Derivation:
     built = []
     for number, spec in enumerate(steps, 1):
         correction = None
         if spec.correction is not None:
-            correction = Correction(spec.correction.latex, claims(spec.correction.build, instances))
+            fixed = indexed(spec.correction.build, for_all)
+            correction = Correction(
+                spec.correction.latex,
+                () if fixed else claims(spec.correction.build, instances),
+                fixed,
+            )
+        symbolic = indexed(spec.build, for_all)
         built.append(
             Step(
                 number,
                 spec.latex,
-                claims(spec.build, instances),
+                () if symbolic else claims(spec.build, instances),
                 spec.where or where,
                 spec.note,
                 correction,
                 spec.line,
+                symbolic,
             )
         )
     caller = sys._getframe(1).f_code.co_filename

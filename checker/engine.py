@@ -75,9 +75,13 @@ def check_claim(
     residuals = {}
     try:
         refuted = methods["numeric"].status == "refuted"
-        methods["symbolic"], residuals = check_symbolic(
-            prepared, conditions, remaining - reserve, domains, quick=refuted
-        )
+        if not claim.context.symbolic:  # an instance of a symbolic-K line: the rules prove it
+            methods["symbolic"] = SymbolicResult("skipped")
+            residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))  # probe lhs − rhs
+        else:
+            methods["symbolic"], residuals = check_symbolic(
+                prepared, conditions, remaining - reserve, domains, quick=refuted
+            )
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
         residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))  # probe lhs − rhs itself
@@ -131,7 +135,9 @@ def decide(
     if zero:
         strategies = ", ".join(name for name, _ in symbolic.certificate)
         return "proved", f"SymPy reduced lhs − rhs to zero ({strategies}); {evidence}"
-    why = "timed out" if symbolic is None or symbolic.status == "timeout" else "left a residual"
+    why = {"timeout": "timed out", "skipped": "not run at a concrete size"}.get(
+        "timeout" if symbolic is None else symbolic.status, "left a residual"
+    )
     return "confirmed", f"no symbolic proof (SymPy {why}); {evidence}"
 
 

@@ -21,6 +21,7 @@ class Context:
     definitions: Mapping[Any, Any] = field(default_factory=dict)
     given: tuple[Any, ...] = ()
     label: str = ""  # which instance this is, e.g. "K=3"
+    symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Correction:
 
     latex: str
     claims: tuple[Claim, ...]
+    indexed: Any = None  # an IndexedClaim, for a line proved for every K
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Step:
     note: str = ""
     correction: Correction | None = None
     source_line: int = 0  # line of the derivations module that defines the step
+    indexed: Any = None  # an IndexedClaim: the line for a symbolic K, instantiated at run time
 
     @property
     def erratum(self) -> bool:

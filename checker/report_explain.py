@@ -6,7 +6,7 @@ from dataclasses import fields
 
 from .readable import to_text
 from .report_json import relative_path
-from .report_text import MARKS, counterexample_lines, verdict_label, wrapped
+from .report_text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
 from .results import ClaimResult, Report, StepResult
 
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
@@ -48,6 +48,9 @@ def render_explain(report: Report, name: str, number: int) -> str:
 
 def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[str]:
     lines = []
+    if result.proof is not None:
+        lines.append("")
+        lines.extend(proof_lines(result))
     for claim in result.claims:
         lines.append("")
         lines.extend(claim_lines(claim))

@@ -7,7 +7,7 @@ import html
 
 from .report_explain import claim_lines
 from .report_terminal import check_lines
-from .report_text import MARKS, header, summary_line
+from .report_text import MARKS, header, proof_lines, summary_line
 from .results import ClaimResult, Report, StepOutcome, StepResult
 
 NAMES = {"<mi>yhat</mi>": "<mi>ŷ</mi>"}  # symbol names the MathML printer spells out
@@ -190,7 +190,8 @@ def result_html(result: StepResult) -> list[str]:
     ]
     rows.append(f"<tr><td>time</td><td>{result.seconds:.2f} s</td></tr>")
     parts = [f"<p>{esc(result.message)}</p>", f'<table class="figures">{"".join(rows)}</table>']
-    every = [line for claim in result.claims for line in claim_lines(claim)]
+    every = proof_lines(result) if result.proof is not None else []
+    every += [line for claim in result.claims for line in claim_lines(claim)]
     parts.append(
         f"<details><summary>every figure</summary><pre>{esc(chr(10).join(every))}</pre></details>"
     )

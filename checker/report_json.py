@@ -86,7 +86,21 @@ def result_dict(result: StepResult) -> dict:
         "counterexample": counterexample_dict(result.counterexample, result.deciding.label),
         "instances": [claim_dict(c) for c in result.claims],
         "seconds": round(result.seconds, 3),
+        "proved_for_all": result.proved_for_all,
+        "proof": proof_dict(result.proof),
     }
+
+
+def proof_dict(proof) -> dict | None:
+    """The index rules' proof of a line written for a symbolic K: the rules applied, in order."""
+    if proof is None:
+        return None
+    body = asdict(proof)
+    body.pop("condition")
+    body["rules"] = [asdict(use) for use in proof.rules]
+    body["instances"] = list(proof.instances)
+    body["seconds"] = round(proof.seconds, 3)
+    return body
 
 
 def claim_dict(claim: ClaimResult) -> dict:

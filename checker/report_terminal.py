@@ -110,7 +110,12 @@ def verdict_cell(outcome: StepOutcome, strict: bool) -> Text:
     expected = outcome.step.erratum and verdict == "refuted"
     cell.append(f"{MARKS[verdict]} {verdict}", EXPECTED if expected else STYLES[verdict])
     labels = [c.label for c in result.claims if c.label]
-    if len(labels) > 1:
+    if result.proof is not None:  # a step for every K: what was proved, then the sizes tried
+        cell.append(
+            f"\n{'all' if result.proved_for_all else 'not all'} {result.proof.sizes}", "dim"
+        )
+        cell.append(f"\n{sizes(labels)}", "dim")
+    elif len(labels) > 1:
         cell.append(f"\n{labels[0]}…{labels[-1].split('=')[-1]}", "dim")
     elif labels:
         cell.append(f"\n{labels[0]}", "dim")
@@ -130,10 +135,25 @@ def verdict_cell(outcome: StepOutcome, strict: bool) -> Text:
     return cell
 
 
+def sizes(labels: list[str]) -> str:
+    """The concrete sizes a step for every K was checked at, short: "K=4,7,12" or "3 sizes"."""
+    if all(label.startswith("K=") and "," not in label for label in labels):
+        return "K=" + ",".join(label[2:] for label in labels)
+    return f"{len(labels)} sizes"
+
+
 def check_lines(result: StepResult) -> list[str]:
     """One short line per method: SymPy's certificate, the numeric and the autodiff figures."""
     symbolic = result.methods("symbolic")
-    if not symbolic:
+    proof = result.proof
+    if proof is not None:  # SymPy is not run on the sums; the index rules are the certificate
+        steps = sum(use.count for use in proof.rules)
+        sym = (
+            f"{steps} rules ∀{proof.sizes.replace(', ', ',')}"
+            if proof.proved
+            else f"rules: {proof.status}"
+        )
+    elif not symbolic:
         sym = "not run"
     elif all(s.status == "zero" for s in symbolic):
         sym = ", ".join(result.strategies)

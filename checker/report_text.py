@@ -17,6 +17,7 @@ SYMBOLIC_STATUS = {
     "residual": "not reduced to zero",
     "timeout": "timed out",
     "failed": "failed",
+    "skipped": "for all K only",
 }
 
 
@@ -50,6 +51,7 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
     lines = wrapped(to_text(step.latex), f"  {step.number:>2}  ")
     lines.extend(wrapped(f"{verdict_label(outcome, report.strict)} · {step.where}", INDENT))
     lines.extend(wrapped(method_summary(result), INDENT))
+    lines.extend(wrapped(proof_summary(result), INDENT) if result.proof else [])
     if step.note and (step.erratum or verbose or not outcome.ok(report.strict)):
         lines.extend(wrapped("note: " + step.note, INDENT))
     if result.verdict in ("refuted", "error") or verbose:
@@ -62,6 +64,11 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
                 INDENT,
             )
         )
+    if verbose and result.proof is not None and result.proof.rules:
+        rules = " · ".join(
+            use.rule + (f" ×{use.count}" if use.count > 1 else "") for use in result.proof.rules
+        )
+        lines.extend(wrapped(f"rules ({result.proof.strategy or 'as written'}): {rules}", INDENT))
     if verbose:
         lines.extend(instance_lines(result))
     if step.correction is not None and outcome.correction is not None:
@@ -73,6 +80,7 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
             + ("" if corrected.verdict in passing(report.strict) else " — FAILED")
         )
         lines.extend(wrapped(method_summary(corrected), inner, inner))
+        lines.extend(wrapped(proof_summary(corrected), inner, inner) if corrected.proof else [])
         if corrected.verdict not in passing(report.strict):
             lines.extend(wrapped(corrected.message, inner, inner))
     return lines
@@ -114,11 +122,51 @@ def method_summary(result: StepResult) -> str:
         parts.append(text)
     parts.append(f"{result.seconds:.1f} s")
     labels = [c.label for c in result.claims if c.label]
-    if labels:
+    if labels and result.proof is None:  # a symbolic-K step lists its sizes on its own line
         parts.insert(
             0, f"{labels[0]}…{labels[-1].split('=')[-1]}" if len(labels) > 1 else labels[0]
         )
     return " · ".join(parts)
+
+
+def proof_summary(result: StepResult) -> str:
+    """For all K: what the index rules found, and the sizes the step was checked at."""
+    proof = result.proof
+    at = "; ".join(result.labels)
+    if result.proved_for_all:
+        rules = sum(use.count for use in proof.rules)
+        timing = f"{rules} rule steps, {proof.seconds:.2f} s"
+        return f"proved for all {proof.sizes} ({timing}) · checked at {at}"
+    text = f"for all {proof.sizes}: {proof.status} · checked at {at} only"
+    if proof.holds_only_if:
+        evidence = ["proved with it"] if proof.condition_proved else []
+        evidence += [proof.condition_checked] if proof.condition_checked else []
+        text += f" · {proof.holds_only_if}" + (f" ({'; '.join(evidence)})" if evidence else "")
+    return text
+
+
+def proof_lines(result: StepResult) -> list[str]:
+    """The index rules' certificate in full: each rule applied, in order, with a first example."""
+    proof = result.proof
+    head = f"index rules: {proof.status} for all {proof.sizes}"
+    if proof.strategy:
+        head += f" · {proof.strategy}"
+    lines = wrapped(f"{head} · {proof.seconds:.2f} s", "  ", "    ")
+    for number, use in enumerate(proof.rules, 1):
+        times = f" ×{use.count}" if use.count > 1 else ""
+        example = f": {use.example}" if use.example else ""
+        lines.extend(wrapped(f"{number}. {use.rule}{times}{example}", "    ", "       "))
+    if proof.residual:
+        lines.extend(wrapped(f"residual: {proof.residual}", "    ", "      "))
+    if proof.message and not proof.proved:
+        lines.extend(wrapped(proof.message, "    ", "    "))
+    if proof.holds_only_if:
+        evidence = ["proved with it"] if proof.condition_proved else []
+        evidence += [proof.condition_checked] if proof.condition_checked else []
+        extra = f" ({'; '.join(evidence)})" if evidence else ""
+        lines.extend(wrapped(f"{proof.holds_only_if}{extra}", "    ", "      "))
+    lines.extend(wrapped(f"also checked at {'; '.join(result.labels)}", "    ", "      "))
+    return lines
 
 
 def counterexample_lines(example: Counterexample, label: str) -> list[str]:

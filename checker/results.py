@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .indices.model import IndexProof
 from .model import Derivation, Step
 
 Verdict = Literal["proved", "confirmed", "refuted", "error"]
@@ -51,7 +52,7 @@ class Attempt:
 
 @dataclass(frozen=True)
 class SymbolicResult:
-    status: Literal["zero", "constant", "residual", "timeout", "failed"]
+    status: Literal["zero", "constant", "residual", "timeout", "failed", "skipped"]
     certificate: tuple[tuple[str, int], ...] = ()  # (strategy, entries it reduced to zero)
     residual: str = ""  # lhs − rhs as far as the strategies got, when not zero
     constant: str = ""  # the nonzero constant, for status "constant"
@@ -99,6 +100,7 @@ class ClaimResult:
     autodiff: AutodiffResult | None = None
     seconds: float = 0.0
     checked: tuple[str, str] = ()  # both sides as SymPy prints them, definitions substituted
+    proof: IndexProof | None = None  # for the symbolic-K claim of a step: the index rules' proof
 
     @property
     def counterexample(self) -> Counterexample | None:
@@ -116,9 +118,15 @@ PRECEDENCE: dict[Verdict, int] = {"refuted": 3, "error": 2, "confirmed": 1, "pro
 
 @dataclass(frozen=True)
 class StepResult:
-    """The verdict on a step: the most severe of its claims' verdicts, with all of them kept."""
+    """The verdict on a step: the most severe of its claims' verdicts, with all of them kept.
+
+    A step written for a symbolic K also has the index rules' `proof`: it is proved for all K
+    only if the rules prove it and every concrete instance agrees; proved by the rules but
+    refuted at some K is an error (the checkers disagree), never a pass.
+    """
 
     claims: tuple[ClaimResult, ...]
+    proof: IndexProof | None = None
 
     @property
     def deciding(self) -> ClaimResult:
@@ -126,10 +134,41 @@ class StepResult:
 
     @property
     def verdict(self) -> Verdict:
-        return self.deciding.verdict
+        verdict = self.deciding.verdict
+        if self.proof is not None and self.proof.proved:
+            if verdict == "refuted":
+                return "error"
+            if verdict == "confirmed":
+                return "proved"
+        return verdict
+
+    @property
+    def proved_for_all(self) -> bool:
+        return self.proof is not None and self.proof.proved and self.verdict == "proved"
 
     @property
     def message(self) -> str:
+        if self.proof is not None:
+            return self.index_message()
+        return self.instance_message()
+
+    def index_message(self) -> str:
+        proof, at = self.proof, "; ".join(self.labels)
+        if self.proved_for_all:
+            return f"proved for all {proof.sizes} by the index rules; checked at {at}"
+        if proof.proved and self.deciding.verdict == "refuted":
+            return (
+                f"checkers disagree: the index rules prove it for all {proof.sizes}, but "
+                f"{self.deciding.message} (at {self.deciding.label})"
+            )
+        text = self.instance_message()
+        if self.verdict in ("proved", "confirmed"):
+            text += f"; checked at {at}, not proved for all {proof.sizes} ({proof.message})"
+        if proof.holds_only_if:
+            text += f"; {proof.holds_only_if}"
+        return text
+
+    def instance_message(self) -> str:
         deciding = self.deciding
         if not deciding.label or len(self.claims) == 1:
             return deciding.message

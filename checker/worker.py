@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from .indices.check import check_indexed
+from .indices.model import IndexedClaim
 from .model import Claim
 from .results import ClaimResult, SymbolicResult
 
@@ -98,6 +100,9 @@ def serve(conn: Connection) -> None:
         def emit(method, result, key=key):
             conn.send(("partial", key, (method, result)))
 
+        if isinstance(job.claim, IndexedClaim):
+            conn.send(("done", key, check_indexed(job.claim, job.seed, job.timeout)))
+            continue
         result = engine.check_claim(
             job.claim,
             seed=job.seed,

@@ -6,6 +6,7 @@ from . import (
     softmax_ce_gradients,
     softmax_cross_entropy,
     softmax_jacobian,
+    softmax_matrix_gradients,
     softmax_to_sigmoid,
 )
 
@@ -18,5 +19,6 @@ ALL = tuple(
         bce_gradients,
         softmax_jacobian,
         softmax_ce_gradients,
+        softmax_matrix_gradients,
     )
 )

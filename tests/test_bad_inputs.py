@@ -137,3 +137,31 @@ def test_bad_report_request_is_a_usage_error(argv, phrase, capsys):
         code = exit.code
     assert code == 2
     assert phrase in capsys.readouterr().err
+
+
+def test_index_messages():
+    from checker.indices import IndexedClaim, IndexProof, prove
+    from checker.results import ClaimResult, StepResult
+    from derivations.index_classes import L, context, k, m, y, yhat, z
+
+    softmax = context(label_sum=False)
+    no_rule = prove(IndexedClaim(Derivative(sin(z[k]), z[k]), sympy.cos(z[k]), softmax))
+    assert no_rule.message == "the index rules do not apply: no derivative rule for sin (sin(z[k]))"
+    missing = prove(IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], softmax))
+    assert missing.holds_only_if == "holds only if Σ_k y_k = 1"
+    refuted = ClaimResult("refuted", "the sides differ", "K=7")
+    disagree = StepResult((refuted,), IndexProof("proved", sizes="K"))
+    assert disagree.message == (
+        "checkers disagree: the index rules prove it for all K, but the sides differ (at K=7)"
+    )
+    agree = StepResult((ClaimResult("confirmed", "agree", "K=3"),), IndexProof("proved", sizes="K"))
+    assert agree.message == "proved for all K by the index rules; checked at K=3"
+
+
+def test_index_without_a_range_is_an_error_when_the_step_is_written():
+    from checker.dsl import derivation, step
+    from derivations.index_classes import context, y
+
+    q = Symbol("q", integer=True)
+    with pytest.raises(ValueError, match="uses the index q, which has no range"):
+        derivation("t", "t", "t", for_all=context(label_sum=False), steps=[step("s", (y[q], 1))])

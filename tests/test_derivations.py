@@ -5,10 +5,12 @@ from dataclasses import replace
 import pytest
 
 import derivations
-from checker import verify_derivations
-from derivations import sigmoid_derivative, softmax_jacobian
+from checker import dsl, verify_derivations
+from derivations import sigmoid_derivative
+from derivations.classes import all_class_counts
 
-CLASS_INDEXED = ("softmax-cross-entropy", "softmax-jacobian", "softmax-ce-gradients")
+CLASS_INDEXED = ("softmax-cross-entropy",)  # checked at K = 2…5
+FOR_ALL_K = ("softmax-jacobian", "softmax-ce-gradients", "softmax-matrix-gradients")
 
 
 @pytest.fixture
@@ -55,6 +57,24 @@ def test_class_indexed_steps_are_checked_at_each_class_count(verified):
             assert labels == ["K=2", "K=3", "K=4", "K=5"], (name, step["number"])
 
 
+def test_softmax_steps_are_proved_for_all_K_and_checked_at_three_K(verified):
+    _, report = verified
+    for name, step in all_steps(report):
+        if name not in FOR_ALL_K:
+            continue
+        for part in (step, step["correction"]) if step["erratum"] else (step,):
+            values = {
+                int(label.split(",")[0].split("=")[1]) for label in part["proof"]["instances"]
+            }
+            assert len(values) >= 3 and values <= set(range(2, 13)), (name, step["number"])
+        if step["erratum"]:
+            assert step["proof"]["status"] == "not proved", (name, step["number"])
+            assert step["correction"]["proved_for_all"], (name, step["number"])
+        else:
+            assert step["proved_for_all"], (name, step["number"])
+            assert step["proof"]["rules"], (name, step["number"])
+
+
 def with_claim(derivation, number, index, rhs):
     """A copy of `derivation` whose step `number`, instance `index`, has another rhs."""
     steps = list(derivation.steps)
@@ -77,10 +97,17 @@ def test_planted_slip_is_refuted_at_its_step():
 
 
 def test_slip_in_one_class_count_refutes_the_step_there():
-    # Step 6, ŷ_k(Σ e^z)²(1 − ŷ_k)/(Σ e^z)² = ŷ_k(1 − ŷ_k), slipped at K = 4 only.
-    number, k4 = 6, 2
-    claim = softmax_jacobian.DERIVATION.steps[number - 1].claims[k4]
-    slipped = with_claim(softmax_jacobian.DERIVATION, number, k4, -claim.rhs)
+    # ŷ_k(Σ e^z)²(1 − ŷ_k)/(Σ e^z)² = ŷ_k(1 − ŷ_k) at K = 2…5, slipped at K = 4 only.
+    def claim(c):
+        S = c.total()
+        lhs = c.each(lambda k: c.yhat[k] * S**2 * (1 - c.yhat[k]) / S**2)
+        return lhs, c.each(lambda k: c.yhat[k] * (1 - c.yhat[k]))
+
+    classes = all_class_counts(weights=False, label_sum=False)
+    jacobian = dsl.derivation("t", "t", "test", instances=classes, steps=[dsl.step("s", claim)])
+    number, k4 = 1, 2
+    original = jacobian.steps[number - 1].claims[k4]
+    slipped = with_claim(jacobian, number, k4, -original.rhs)
     (outcome,) = verify_derivations([slipped], steps={number}).outcomes
     assert outcome.result.verdict == "refuted"
     assert outcome.result.deciding.label == "K=4"

@@ -1,0 +1,120 @@
+"""Steps written for a symbolic number of classes K: the claim, its setting and its proof record.
+
+Indexed quantities are SymPy `IndexedBase`s (z[j], y[n, k]); a sum is `Sum(f, (j, 1, K))`; Σ_{k≠m}
+is written `Sum((1 - KroneckerDelta(k, m)) * f, (k, 1, K))` (see `sum_except`). Free indices (k, m)
+have a declared range 1…K; sizes (K, D, N) are symbols, instantiated at random values as a second,
+independent check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sympy
+
+Interval = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class UnitSum:
+    """Σ_j base[…, j, …] = 1 over j = 1…size, the index j at `slot`, for every other index."""
+
+    base: Any  # IndexedBase
+    slot: int
+    size: Any  # the size symbol, e.g. K
+    name: str = "j"  # the summation index as shown
+    rank: int = 1  # how many indices the base takes
+
+    def text(self) -> str:
+        rank = self.rank or 1
+        indices = ["·"] * rank
+        indices[self.slot] = self.name
+        shown = indices[0] if rank == 1 else "{" + ",".join(indices) + "}"
+        return f"Σ_{self.name} {self.base}_{shown} = 1"
+
+
+@dataclass(frozen=True)
+class IndexContext:
+    """What an index-notation claim is checked against.
+
+    `ranges` gives each free index its size (m ∈ 1…K); `sizes` each size the values it may be
+    instantiated at; `definitions` maps a shorthand (ŷ, L, z) to (its dummy indices, expression);
+    `unit_sums` are the given Σ_k y_k = 1; `distinct` are pairs of free indices known unequal;
+    `domains` give each base's sampling interval and `shapes` its sizes (W: (K, D)), for the
+    concrete instances.
+    """
+
+    ranges: Mapping[Any, Any] = field(default_factory=dict)
+    sizes: Mapping[Any, tuple[int, int]] = field(default_factory=dict)
+    definitions: Mapping[Any, tuple[tuple, Any]] = field(default_factory=dict)
+    unit_sums: tuple[UnitSum, ...] = ()
+    distinct: tuple[tuple[Any, Any], ...] = ()
+    domains: Mapping[Any, Interval] = field(default_factory=dict)
+    shapes: Mapping[Any, tuple] = field(default_factory=dict)
+    label: str = "all K"
+
+    def with_unit_sum(self, unit: UnitSum) -> IndexContext:
+        """With Σ_j y_j = 1 added; y's sampling interval (0, h) narrowed to (0, min(h, 2/K)),
+        or at large K the last y, fixed by the others, would rarely fall inside it."""
+        domains = dict(self.domains)
+        low, high = domains.get(unit.base, (None, None))
+        if low == 0:
+            domains[unit.base] = (low, sympy.Min(high, 2 / unit.size))
+        return replace(self, unit_sums=(*self.unit_sums, unit), domains=domains)
+
+    def with_distinct(self, k, m) -> IndexContext:
+        return replace(self, distinct=(*self.distinct, (k, m)))
+
+    def size_names(self) -> str:
+        return ", ".join(str(s) for s in self.sizes)
+
+
+@dataclass(frozen=True)
+class IndexedClaim:
+    """lhs = rhs for every value of the sizes and of the free indices in their ranges."""
+
+    lhs: Any
+    rhs: Any
+    context: IndexContext = field(default_factory=IndexContext)
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """One rule of the certificate: its name, how often it fired in a row, and a first example."""
+
+    rule: str
+    count: int = 1
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class IndexProof:
+    """What the index rules found for a symbolic-K claim.
+
+    status: "proved" (the rules bring lhs − rhs to zero; `rules` is the certificate), "not proved"
+    (a residual is left), "error" (no rule applies to something in the claim, or it timed out).
+    """
+
+    status: str
+    rules: tuple[RuleUse, ...] = ()
+    strategy: str = ""  # which shorthands were written out
+    residual: str = ""
+    holds_only_if: str = ""  # a side condition that makes the residual zero
+    condition_proved: bool = False  # the step with that condition added is proved by the rules
+    condition_checked: str = ""  # the step with that condition, at the concrete sizes
+    condition: Any = None  # the IndexContext with that condition added (not in the JSON)
+    sizes: str = ""  # "K" or "K, D, N": what the proof is for all of
+    instances: tuple[str, ...] = ()  # labels of the concrete sizes checked, e.g. "K=7"
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def proved(self) -> bool:
+        return self.status == "proved"
+
+
+def sum_except(body, index, other, size):
+    """Σ_{index ≠ other} body over index = 1…size."""
+    return sympy.Sum((1 - sympy.KroneckerDelta(index, other)) * body, (index, 1, size))
