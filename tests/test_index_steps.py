@@ -99,6 +99,15 @@ def test_instance_leaves_out_entries_with_k_equal_m():
         assert claim_at.lhs.shape == (1, 1)  # one random entry per size
 
 
+def test_instance_checks_k_equal_m_and_k_unequal_m_both():
+    # A slip on the diagonal alone (δ_km dropped) must not hide behind one off-diagonal entry.
+    claim = IndexedClaim(Derivative(yhat[k], z[m]), -yhat[k] * yhat[m], context(label_sum=False))
+    for claim_at in instances(claim, 0):
+        assert claim_at.lhs.shape == (2, 1)
+        pairs = [(e.expr.name[len("yhat") :], e.variables[0].name[1:]) for e in claim_at.lhs]
+        assert sorted(a == b for a, b in pairs) == [False, True]
+
+
 def test_same_seed_same_proof_and_sizes():
     # The workers live on between runs, so dummies are numbered differently: the certificate
     # must not depend on that.
