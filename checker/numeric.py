@@ -276,21 +276,28 @@ def resolve(fn, sample, index, element, count, estimate) -> Mismatch | None:
     with mpmath.workdps(WORKING_DIGITS):
         scale = max(abs(lhs), abs(rhs), abs(estimate))
         gap = int(mpmath.ceil(mpmath.log10(scale / abs(estimate))))
+    # The gap is a first guess: where the sides cancelled to 0 at the working digits (the terms
+    # inside are far larger than the sides), the digits double until the difference settles.
     digits = WORKING_DIGITS + max(gap, 0) + 20
-    if 2 * digits > MAX_DIGITS:
-        return None
-    differences = []
-    for dps in (digits, 2 * digits):
-        at = evaluate(fn, sample, index, dps, count)
-        if at is None:
+    differences = {}
+    while True:
+        if 2 * digits > MAX_DIGITS:
             return None
-        lhs, rhs = at[element]
-        with mpmath.workdps(dps):
-            differences.append(lhs - rhs)
+        for dps in (digits, 2 * digits):
+            if dps not in differences:
+                at = evaluate(fn, sample, index, dps, count)
+                if at is None:
+                    return None
+                lhs, rhs = at[element]
+                with mpmath.workdps(dps):
+                    differences[dps] = (lhs - rhs, lhs, rhs)
+        first, second = differences[digits][0], differences[2 * digits][0]
+        with mpmath.workdps(2 * digits):
+            if second != 0 and abs(second - first) <= CONVERGED * abs(second):
+                break
+        digits *= 2
+    _, lhs, rhs = differences[2 * digits]
     with mpmath.workdps(2 * digits):
-        first, second = differences
-        if second == 0 or abs(second - first) > CONVERGED * abs(second):
-            return None
         rel = relative(lhs, rhs)
     if not certainly_different(fn, sample, index, element, count, 2 * digits, second):
         return None
