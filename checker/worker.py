@@ -25,7 +25,7 @@ from pathlib import Path
 from .model import Claim
 from .results import ClaimResult, SymbolicResult
 
-GRACE = 0.95  # seconds a worker gets past the time limit before it is killed
+GRACE = 0.7  # seconds a worker gets past the time limit before it is killed (< 1 s in all)
 STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
 USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
 TICKETS = itertools.count()  # one per job sent, never reused within a process

@@ -3,6 +3,7 @@
 The one place where message wording is pinned (by a key phrase each).
 """
 
+import numpy
 import pytest
 import sympy
 from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
@@ -29,6 +30,7 @@ def assert_error(result, phrase):
     [
         (x + sympy.nan, x, "NaN"),
         (x + 1 / sympy.S(0), x, "complex infinity"),
+        (x / (x - x), x, "complex infinity"),
         (sympy.zoo, x, "complex infinity"),
         (oo - oo, 0, "NaN"),
         (f(x), x, "undefined function f(x)"),
@@ -36,8 +38,12 @@ def assert_error(result, phrase):
         (Matrix([x, y]), Matrix([[x, y]]), "different shapes"),
         (Matrix([x, y]), x, "different shapes"),
         ("x + 1", x + 1, "not a SymPy expression"),
+        ("x +* 1", x, "is of type str ('x +* 1'), not a SymPy expression"),
+        (object(), x, "is of type object (<object object"),
+        (numpy.array([1.0, 2.0]), x, "is of type ndarray (array([1., 2.])), not a SymPy"),
         ([x], [x], "not a SymPy expression"),
         (Eq(x, 1), x, "equation"),
+        (x, Eq(x, 1), "the right-hand side is an equation (Eq(x, 1)); pass its two sides"),
         (Derivative(x**2, x_positive), 2 * x, "two different symbols are both named 'x'"),
         (A * B, B * A, "matrix expression"),
         (0.1 * 3 * x, 0.3 * x, "floating-point"),
@@ -47,6 +53,7 @@ def assert_error(result, phrase):
     ids=[
         "nan",
         "zoo-division",
+        "x-over-x-minus-x",
         "zoo",
         "oo-minus-oo",
         "undefined-function",
@@ -54,8 +61,12 @@ def assert_error(result, phrase):
         "matrix-shapes",
         "matrix-and-scalar",
         "string",
+        "string-not-an-expression",
+        "object",
+        "numpy-array",
         "list",
         "equation-as-side",
+        "equation-as-right-side",
         "same-name-other-assumptions",
         "matrix-symbols",
         "float-literal",
@@ -77,6 +88,14 @@ def test_bad_domain(domain):
 )
 def test_domain_that_float64_cannot_sample(domain):
     assert_error(verify_step(x, x, domains={x: domain}), "float64")
+
+
+@pytest.mark.parametrize(
+    "given", [Eq(x, 2), Eq(x + y, 5)], ids=["outside-the-domain", "sum-out-of-reach"]
+)
+def test_side_condition_that_contradicts_the_domain(given):
+    result = verify_step(x + y, y + x, domains={x: (0, 1), y: (0, 1)}, given=(given,))
+    assert_error(result, "the side conditions may contradict the domains")
 
 
 def test_domain_against_the_symbol_assumptions():
