@@ -9,6 +9,7 @@ import sympy
 from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
 
 from checker import sigmoid, verify_step
+from checker.loader import LoadError, load_path
 
 x, y = Symbol("x", real=True), Symbol("y", real=True)
 x_positive = Symbol("x", positive=True)  # same name as x, different assumptions
@@ -137,3 +138,28 @@ def test_side_condition_that_is_not_linear(condition):
 def test_bad_argument_raises(arguments):
     with pytest.raises(ValueError):
         verify_step(x, x, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "phrase"),
+    [
+        ("missing.py", None, "missing.py: no such file"),
+        ("notes.txt", "x = 1\n", "notes.txt: not a Python file"),
+        ("broken.py", "def f(:\n", "broken.py:1: syntax error"),
+        (
+            "raises.py",
+            "x = 1\nraise RuntimeError('boom')\n",
+            "raises.py:2: importing it raised Run",
+        ),
+        ("empty.py", "x = 1\n", "empty.py: defines no Derivation"),
+    ],
+    ids=["missing", "not-python", "syntax-error", "raises-on-import", "no-derivation"],
+)
+def test_unusable_derivations_file(name, source, phrase, tmp_path):
+    path = tmp_path / name
+    if source is not None:
+        path.write_text(source, encoding="utf-8")
+    with pytest.raises(LoadError) as raised:
+        load_path(str(path))
+    assert phrase in str(raised.value)
+    assert "\n" not in str(raised.value)

@@ -5,8 +5,10 @@ The wording of the messages is pinned in test_bad_inputs.py only; here, verdicts
 """
 
 import json
+import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +59,7 @@ HOSTILE_FILE = """
         only("after-the-slow-step", Context(), (Derivative(s, z), s * (1 - s))),
     ]
 """
+ROOT = Path(__file__).resolve().parents[1]
 BAD_STEPS = 12 + 4  # every step above but the two σ′ ones
 FAST = ["hostile-claims", "hostile-reversed", "hostile-empty", "hostile-contradiction"]
 
@@ -100,10 +103,20 @@ def test_json_report(hostile_path, tmp_path, capsys):
     assert slow["seconds"] < 2 + 1
 
 
-def test_text_report(hostile_path, capsys):
-    code, out, _ = run(capsys, "--path", hostile_path, *FAST)
-    assert code == 1
-    assert out.count("! error") == BAD_STEPS - 1  # all but the slow step
+def test_text_report_of_the_real_process(hostile_path):
+    """The whole output of `python -m checker`, workers' included: no traceback, no warning."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "checker", "verify", "--path", hostile_path, *FAST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stderr == ""
+    out = completed.stdout
+    assert "Traceback" not in out and "internal error" not in out
+    assert out.count("! error") == BAD_STEPS - 1  # all but the slow step, not run here
     assert "✓ proved" in out and "PASSED" not in out
 
 
