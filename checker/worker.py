@@ -67,6 +67,8 @@ def serve(conn: Connection) -> None:
     """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
     from . import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
 
+    if hasattr(sys, "set_int_max_str_digits"):  # lambdify prints a claim's integers (10**5000)
+        sys.set_int_max_str_digits(0)
     conn.send(("ready", None, None))
     while True:
         try:

@@ -108,6 +108,22 @@ for k in (8, 12, 16, 20, 30, 45, 100):
     CASES[f"relative-1e-{k}-derivative"] = (ds, s * (1 - s) * perturbed(k), None, "refuted")
 CASES["relative-1e-30-large-logits"] = (ds, s * (1 - s) * perturbed(30), LOGITS, "refuted")
 CASES["absolute-1e-30"] = (x + Rational(1, 10**30), x, None, "refuted")
+# e^(e^(e^x)) is 10^703 at x = 2 and 10^(2·10^8) at x = 3: only the points near 2 resolve the 1.
+CASES["one-beside-a-tower"] = (exp(exp(exp(x))) + 1, exp(exp(exp(x))), {x: (2, 3)}, "refuted")
+CASES["integer-of-5000-digits"] = (x + 10**5000, x + 10**5000, None, "proved")
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [(x, x + Rational(1, 10**4000)), (x + 10**5000 + 1, x + 10**5000)],
+    ids=["relative-1e-4000", "one-beside-1e5000"],
+)
+def test_constant_difference_beyond_every_precision_is_refuted(lhs, rhs):
+    """SymPy's nonzero constant stands: no precision the numeric check may use can see it, which
+    is no disagreement (there is no counterexample to show)."""
+    result = verify_step(lhs, rhs)
+    assert result.verdict == "refuted", result.message
+    assert result.deciding.symbolic.status == "constant"
 
 
 @pytest.mark.parametrize(("lhs", "rhs", "domains", "verdict"), CASES.values(), ids=CASES.keys())
