@@ -146,3 +146,15 @@ def test_true_claim_beyond_float64_is_an_error_never_a_refutation(lhs, rhs, doma
     result = check(lhs, rhs, domains, "error")
     assert result.deciding.autodiff.status == "limited"
     assert result.deciding.numeric.status == "agree"
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [(ds, s * (1 - s) + exp(-z)), (s * (1 - s) + exp(-z), ds), (Derivative(s - exp(-z), z), ds)],
+    ids=["slip-on-the-right", "slip-on-the-left", "slip-inside-the-derivative"],
+)
+def test_autodiff_on_its_own_sees_the_large_logit_slip(lhs, rhs):
+    """JAX's float64 σ′ at z in [20, 40] is accurate to 1e-16 relative: the e^{-z} slip, an
+    absolute 2e-9 at most, is a relative 0.5 to it."""
+    result = check(lhs, rhs, LOGITS, "refuted")
+    assert result.deciding.autodiff.status == "refuted", result.deciding.autodiff.message
