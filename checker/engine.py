@@ -81,7 +81,10 @@ def check_claim(
             with budget(max(timeout - (time.perf_counter() - start), PROBE_MINIMUM)):
                 methods["numeric"] = probe_residuals(evaluations, residuals, methods["numeric"])
         except OutOfTime:
-            message = "the step hit its time limit before the residual SymPy left was resolved"
+            message = (
+                f"the step hit its time limit of {timeout:g} s before the residual SymPy left was "
+                "resolved; give it more time (--timeout) or split the step"
+            )
             return result("error", message, **methods)
         except InputError as error:
             return result("error", str(error), **methods)

@@ -280,7 +280,10 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
     verdict, message = decide(symbolic, numeric, autodiff)
     if verdict == "confirmed" or numeric is None or autodiff is None:
         verdict = "error"
-        message = f"the step hit its time limit of {job.timeout:g} s before it could be decided"
+        message = (
+            f"the step hit its time limit of {job.timeout:g} s before it could be decided; give it "
+            "more time (--timeout) or split the step"
+        )
     return ClaimResult(
         verdict,
         message,

@@ -138,6 +138,7 @@ BEYOND_FLOAT64 = {
     "exp-2x-overflows": (Derivative(exp(2 * x), x) * exp(-2 * x), 2, HUGE),
     "cancels-inside-grad": (Derivative((exp(x) + 1) * exp(-x), x), -exp(-x), HUGE),
     "softplus-overflows": (Derivative(log(1 + exp(z)), z), s, {z: (700, 800)}),
+    "log-one-minus-sigmoid": (Derivative(log(1 - s), z), -s, {z: (40, 60)}),  # log 0 in float64
 }
 
 

@@ -163,3 +163,8 @@ def test_unusable_derivations_file(name, source, phrase, tmp_path):
         load_path(str(path))
     assert phrase in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_claim_past_its_time_limit(warm_pool):
+    lhs = Derivative(sympy.exp(x**2) * sin(x) / (1 + x**2), (x, 50))  # doit() runs for minutes
+    assert_error(verify_step(lhs, 0, timeout=1), "time limit of 1 s before it could be decided")
