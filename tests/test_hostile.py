@@ -124,3 +124,19 @@ def test_debug_still_reports_bad_input_as_error(hostile_path, capsys):
     code, out, _ = run(capsys, "--path", hostile_path, "hostile-claims", "--step", "1", "--debug")
     assert code == 1
     assert "! error" in out
+
+
+def test_internal_error_is_one_line_unless_debug(monkeypatch, capsys):
+    """A bug in derivcheck itself: exit 3 and one line; --debug lets the traceback through."""
+    import checker.api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug\nsecond line")
+
+    monkeypatch.setattr(checker.api, "verify_derivations", broken)
+    assert main(["verify", "sigmoid-derivative"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("derivcheck: internal error: RuntimeError: simulated bug")
+    with pytest.raises(RuntimeError):
+        main(["verify", "sigmoid-derivative", "--debug"])
