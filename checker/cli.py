@@ -12,7 +12,7 @@ from enum import IntEnum
 
 from .api import MAX_TIMEOUT
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
-from .loader import LoadError, builtin, load_path, select
+from .loader import LoadError, builtin, first_line, load_path, select
 
 
 class ExitCode(IntEnum):
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "debug", False):
             raise
         print(
-            f"derivcheck: internal error: {type(error).__name__}: {error} "
+            f"derivcheck: internal error: {type(error).__name__}: {first_line(str(error))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )

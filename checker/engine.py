@@ -33,7 +33,7 @@ def check_claim(
     """The verdict on `claim`; `emit` receives each method's result as soon as it is known.
     `describe` records both sides as checked (for `explain`; printing them is not cheap)."""
     from .autodiff import check_autodiff  # JAX is imported only inside workers
-    from .numeric import Evaluations, check_numeric, probe_residuals
+    from .numeric import Evaluations, beyond_resolution, check_numeric, probe_residuals
     from .symbolic import check_symbolic
 
     start = time.perf_counter()
@@ -92,20 +92,36 @@ def check_claim(
             with budget(max(timeout - (time.perf_counter() - start), PROBE_MINIMUM)):
                 methods["numeric"] = probe_residuals(evaluations, residuals, methods["numeric"])
         except OutOfTime:
-            message = "the step hit its time limit before the residual SymPy left was resolved"
+            message = (
+                f"the step hit its time limit of {timeout:g} s before the residual SymPy left was "
+                "resolved; give it more time (--timeout) or split the step"
+            )
             return result("error", message, **methods)
         except InputError as error:
             return result("error", str(error), **methods)
         except Exception as error:
             return result("error", internal("the residual probe", error, debug), **methods)
-    verdict, message = decide(methods["symbolic"], methods["numeric"], methods["autodiff"])
+    beyond = methods["symbolic"].status == "constant" and all(
+        beyond_resolution(evaluations, element, methods["symbolic"].constant)
+        for element in residuals
+    )
+    verdict, message = decide(
+        methods["symbolic"], methods["numeric"], methods["autodiff"], beyond_digits=beyond
+    )
     return result(verdict, message, **methods)
 
 
 def decide(
-    symbolic: SymbolicResult | None, numeric: NumericResult | None, autodiff: AutodiffResult | None
+    symbolic: SymbolicResult | None,
+    numeric: NumericResult | None,
+    autodiff: AutodiffResult | None,
+    beyond_digits: bool = False,
 ) -> tuple[str, str]:
-    """Combine the three methods; anything short of agreement is never a pass."""
+    """Combine the three methods; anything short of agreement is never a pass.
+
+    `beyond_digits`: SymPy's nonzero constant is, at every valid point, too small against the
+    sides for any precision the numeric check may use: its not seeing it is no disagreement.
+    """
     if numeric is None:
         return "error", "the step timed out before the numeric check finished"
     zero = symbolic is not None and symbolic.status == "zero"
@@ -115,6 +131,11 @@ def decide(
             return "error", f"checkers disagree: {disagreement}"
         return "refuted", numeric.message
     if symbolic is not None and symbolic.status == "constant":
+        if numeric.status == "unresolved" and beyond_digits:
+            return "refuted", (
+                f"lhs − rhs reduces to the nonzero constant {symbolic.constant}, a difference "
+                "too small against the sides for the numeric check to resolve"
+            )
         if numeric.points > 0:  # the residual probe found no such difference at these points
             return "error", (
                 f"checkers disagree: SymPy reduced lhs − rhs to the constant {symbolic.constant}, "

@@ -190,6 +190,7 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
     """
     sample, fn, count = evaluations.sample, evaluations.fn, evaluations.count
     valid = [i for i, pairs in enumerate(evaluations.pairs) if pairs is not None]
+    unresolved = False
     for element, residual in residuals.items():
         if residual is None:  # SymPy did not get to it: lhs − rhs itself, already compiled
             value_at = difference_at(evaluations, element)
@@ -202,13 +203,9 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
             mismatch = None
             if outcome == "nonzero":
                 mismatch = resolve(fn, sample, index, element, count, estimate)
-            if mismatch is None:
-                return replace(
-                    numeric,
-                    status="unresolved",
-                    message="SymPy left lhs − rhs ≠ 0 and the difference could not be "
-                    f"resolved within {MAX_DIGITS} digits at a point; cannot decide",
-                )
+            if mismatch is None:  # another point may still resolve it (the sides smaller there)
+                unresolved = True
+                continue
             rel = mpmath.nstr(mismatch.relative_error, 3)
             return replace(
                 numeric,
@@ -218,6 +215,13 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
                 message=f"the sides differ by a relative {rel} at a point, resolved at "
                 f"{mismatch.dps} digits where SymPy's residual pointed",
             )
+    if unresolved:
+        return replace(
+            numeric,
+            status="unresolved",
+            message="SymPy left lhs − rhs ≠ 0 and the difference could not be resolved within "
+            f"{MAX_DIGITS} digits at any point; cannot decide",
+        )
     return numeric
 
 
@@ -273,30 +277,56 @@ def settle(value_at, index):
     return "unknown", None
 
 
+def digits_to_resolve(lhs, rhs, difference) -> int:
+    """The digits at which a difference of about `difference` shows between sides this large."""
+    with mpmath.workdps(WORKING_DIGITS):
+        scale = max(abs(lhs), abs(rhs), abs(difference))
+        gap = int(mpmath.ceil(mpmath.log10(scale / abs(difference))))
+    return WORKING_DIGITS + max(gap, 0) + 20
+
+
+def beyond_resolution(evaluations: Evaluations, element: int, constant: str) -> bool:
+    """Is lhs − rhs = `constant` (SymPy's, printed) too small against the sides, at every valid
+    point, for MAX_DIGITS to resolve?"""
+    try:
+        value = mpmath.mpf(constant)
+    except (TypeError, ValueError):  # complex, or not a number mpmath reads
+        return False
+    pairs = [p[element] for p in evaluations.pairs if p is not None]
+    return (
+        value != 0
+        and bool(pairs)
+        and all(2 * digits_to_resolve(lhs, rhs, value) > MAX_DIGITS for lhs, rhs in pairs)
+    )
+
+
 def resolve(fn, sample, index, element, count, estimate) -> Mismatch | None:
     """lhs − rhs at a point, at enough digits to see a difference of about `estimate`."""
     pairs = evaluate(fn, sample, index, WORKING_DIGITS, count)
     if pairs is None:
         return None
-    lhs, rhs = pairs[element]
-    with mpmath.workdps(WORKING_DIGITS):
-        scale = max(abs(lhs), abs(rhs), abs(estimate))
-        gap = int(mpmath.ceil(mpmath.log10(scale / abs(estimate))))
-    digits = WORKING_DIGITS + max(gap, 0) + 20
-    if 2 * digits > MAX_DIGITS:
-        return None
-    differences = []
-    for dps in (digits, 2 * digits):
-        at = evaluate(fn, sample, index, dps, count)
-        if at is None:
+    # A first guess: where the sides cancelled to 0 at the working digits (the terms inside are
+    # far larger than the sides), the digits double until the difference settles.
+    digits = digits_to_resolve(*pairs[element], estimate)
+    differences = {}
+    while True:
+        if 2 * digits > MAX_DIGITS:
             return None
-        lhs, rhs = at[element]
-        with mpmath.workdps(dps):
-            differences.append(lhs - rhs)
+        for dps in (digits, 2 * digits):
+            if dps not in differences:
+                at = evaluate(fn, sample, index, dps, count)
+                if at is None:
+                    return None
+                lhs, rhs = at[element]
+                with mpmath.workdps(dps):
+                    differences[dps] = (lhs - rhs, lhs, rhs)
+        first, second = differences[digits][0], differences[2 * digits][0]
+        with mpmath.workdps(2 * digits):
+            if second != 0 and abs(second - first) <= CONVERGED * abs(second):
+                break
+        digits *= 2
+    _, lhs, rhs = differences[2 * digits]
     with mpmath.workdps(2 * digits):
-        first, second = differences
-        if second == 0 or abs(second - first) > CONVERGED * abs(second):
-            return None
         rel = relative(lhs, rhs)
     if not certainly_different(fn, sample, index, element, count, 2 * digits, second):
         return None

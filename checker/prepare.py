@@ -69,7 +69,8 @@ def as_sympy(value, side: str):
     if isinstance(value, int) and not isinstance(value, bool):
         return sympy.Integer(value)
     raise InputError(
-        f"the {side} is a {type(value).__name__} ({value!r:.60}), not a SymPy expression or Matrix"
+        f"the {side} is of type {type(value).__name__} ({value!r:.60}), not a SymPy expression or"
+        " Matrix; build it from sympy symbols, functions and Matrix"
     )
 
 

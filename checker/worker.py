@@ -27,7 +27,7 @@ from .indices.model import IndexedClaim
 from .model import Claim
 from .results import ClaimResult, SymbolicResult
 
-GRACE = 0.95  # seconds a worker gets past the time limit before it is killed
+GRACE = 0.7  # seconds a worker gets past the time limit before it is killed (< 1 s in all)
 STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
 USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
 TICKETS = itertools.count()  # one per job sent, never reused within a process
@@ -70,6 +70,8 @@ def serve(conn: Connection) -> None:
     """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
     from . import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
 
+    if hasattr(sys, "set_int_max_str_digits"):  # lambdify prints a claim's integers (10**5000)
+        sys.set_int_max_str_digits(0)
     conn.send(("ready", None, None))
     while True:
         try:
@@ -287,7 +289,10 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
     verdict, message = decide(symbolic, numeric, autodiff)
     if verdict == "confirmed" or numeric is None or autodiff is None:
         verdict = "error"
-        message = f"the step hit its time limit of {job.timeout:g} s before it could be decided"
+        message = (
+            f"the step hit its time limit of {job.timeout:g} s before it could be decided; give it "
+            "more time (--timeout) or split the step"
+        )
     return ClaimResult(
         verdict,
         message,

@@ -3,11 +3,13 @@
 The one place where message wording is pinned (by a key phrase each).
 """
 
+import numpy
 import pytest
 import sympy
 from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
 
 from checker import sigmoid, verify_step
+from checker.loader import LoadError, load_path
 
 x, y = Symbol("x", real=True), Symbol("y", real=True)
 x_positive = Symbol("x", positive=True)  # same name as x, different assumptions
@@ -29,6 +31,7 @@ def assert_error(result, phrase):
     [
         (x + sympy.nan, x, "NaN"),
         (x + 1 / sympy.S(0), x, "complex infinity"),
+        (x / (x - x), x, "complex infinity"),
         (sympy.zoo, x, "complex infinity"),
         (oo - oo, 0, "NaN"),
         (f(x), x, "undefined function f(x)"),
@@ -36,8 +39,12 @@ def assert_error(result, phrase):
         (Matrix([x, y]), Matrix([[x, y]]), "different shapes"),
         (Matrix([x, y]), x, "different shapes"),
         ("x + 1", x + 1, "not a SymPy expression"),
+        ("x +* 1", x, "is of type str ('x +* 1'), not a SymPy expression"),
+        (object(), x, "is of type object (<object object"),
+        (numpy.array([1.0, 2.0]), x, "is of type ndarray (array([1., 2.])), not a SymPy"),
         ([x], [x], "not a SymPy expression"),
         (Eq(x, 1), x, "equation"),
+        (x, Eq(x, 1), "the right-hand side is an equation (Eq(x, 1)); pass its two sides"),
         (Derivative(x**2, x_positive), 2 * x, "two different symbols are both named 'x'"),
         (A * B, B * A, "matrix expression"),
         (0.1 * 3 * x, 0.3 * x, "floating-point"),
@@ -47,6 +54,7 @@ def assert_error(result, phrase):
     ids=[
         "nan",
         "zoo-division",
+        "x-over-x-minus-x",
         "zoo",
         "oo-minus-oo",
         "undefined-function",
@@ -54,8 +62,12 @@ def assert_error(result, phrase):
         "matrix-shapes",
         "matrix-and-scalar",
         "string",
+        "string-not-an-expression",
+        "object",
+        "numpy-array",
         "list",
         "equation-as-side",
+        "equation-as-right-side",
         "same-name-other-assumptions",
         "matrix-symbols",
         "float-literal",
@@ -77,6 +89,14 @@ def test_bad_domain(domain):
 )
 def test_domain_that_float64_cannot_sample(domain):
     assert_error(verify_step(x, x, domains={x: domain}), "float64")
+
+
+@pytest.mark.parametrize(
+    "given", [Eq(x, 2), Eq(x + y, 5)], ids=["outside-the-domain", "sum-out-of-reach"]
+)
+def test_side_condition_that_contradicts_the_domain(given):
+    result = verify_step(x + y, y + x, domains={x: (0, 1), y: (0, 1)}, given=(given,))
+    assert_error(result, "the side conditions may contradict the domains")
 
 
 def test_domain_against_the_symbol_assumptions():
@@ -165,3 +185,33 @@ def test_index_without_a_range_is_an_error_when_the_step_is_written():
     q = Symbol("q", integer=True)
     with pytest.raises(ValueError, match="uses the index q, which has no range"):
         derivation("t", "t", "t", for_all=context(label_sum=False), steps=[step("s", (y[q], 1))])
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "phrase"),
+    [
+        ("missing.py", None, "missing.py: no such file"),
+        ("notes.txt", "x = 1\n", "notes.txt: not a Python file"),
+        ("broken.py", "def f(:\n", "broken.py:1: syntax error"),
+        (
+            "raises.py",
+            "x = 1\nraise RuntimeError('boom')\n",
+            "raises.py:2: importing it raised Run",
+        ),
+        ("empty.py", "x = 1\n", "empty.py: defines no Derivation"),
+    ],
+    ids=["missing", "not-python", "syntax-error", "raises-on-import", "no-derivation"],
+)
+def test_unusable_derivations_file(name, source, phrase, tmp_path):
+    path = tmp_path / name
+    if source is not None:
+        path.write_text(source, encoding="utf-8")
+    with pytest.raises(LoadError) as raised:
+        load_path(str(path))
+    assert phrase in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_claim_past_its_time_limit(warm_pool):
+    lhs = Derivative(sympy.exp(x**2) * sin(x) / (1 + x**2), (x, 50))  # doit() runs for minutes
+    assert_error(verify_step(lhs, 0, timeout=1), "time limit of 1 s before it could be decided")

@@ -15,7 +15,6 @@ from sympy import (
     exp,
     log,
     pi,
-    sin,
     sqrt,
 )
 
@@ -44,11 +43,8 @@ def assert_refuted(result):
     [
         (dsigma, -sigma * (1 - sigma)),
         (dsigma, sigma),
-        (dsigma, sigma * (1 - sigma) * (1 + Rational(1, 10**12))),
-        (sin(pi * x), 0),
-        (Abs(x), x),
     ],
-    ids=["sign-flip", "dropped-factor", "relative-1e-12", "sin-pi-x", "abs"],
+    ids=["sign-flip", "dropped-factor"],  # more in test_adversarial.py
 )
 def test_false_claim_is_refuted(lhs, rhs):
     assert_refuted(verify_step(lhs, rhs))

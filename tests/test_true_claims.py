@@ -81,28 +81,15 @@ def test_shorthand_symbol_through_definitions():
     assert result.verdict == "proved"
 
 
-# SymPy folds (1 + x) − 1 and e^x·e^{−x} as they are built; the variants keep the cancellation
-# for the numeric check to face.
+# More, each with its exact verdict, in test_adversarial.py.
 @pytest.mark.parametrize(
     ("lhs", "rhs", "domains"),
     [
-        (exp(x) * exp(-x), 1, {x: (600, 700)}),
-        (exp(x) / (1 + exp(x)) * (1 + exp(-x)), 1, {x: (600, 700)}),
         (cosh(x) ** 2 - sinh(x) ** 2, 1, {x: (600, 700)}),  # terms near 10^570 cancel
-        ((1 + x) - 1, x, {x: (1e-20, 1e-18)}),
         ((1 + x) ** 2 - 1 - x**2, 2 * x, {x: (1e-20, 1e-18)}),  # 1 + x is 1 in float64
-        (Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z)), {z: (20, 40)}),
         (Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z)), {z: (100, 110)}),
     ],
-    ids=[
-        "exp-large",
-        "sigmoid-times-large",
-        "cosh-sinh-large",
-        "cancellation-tiny",
-        "square-cancellation-tiny",
-        "sigmoid-saturated",
-        "sigmoid-deeply-saturated",
-    ],
+    ids=["cosh-sinh-large", "square-cancellation-tiny", "sigmoid-deeply-saturated"],
 )
 def test_true_claims_at_extreme_scales_pass(lhs, rhs, domains):
     """Never refuted, nor an error: a true claim must not fail for want of precision."""
