@@ -155,7 +155,7 @@ def step_html(outcome: StepOutcome, report: Report, name: str) -> str:
         '<div class="label">as written in the notes</div>',
         f'<div class="math">{latex_math(step.latex)}</div>',
     ]
-    parts.extend(checked_html(step.claims, result))
+    parts.extend(checked_html(step.claims, result, step.indexed))
     if step.note:
         parts.append(f'<p class="note">{esc(step.note)}</p>')
     parts.extend(result_html(result))
@@ -164,15 +164,21 @@ def step_html(outcome: StepOutcome, report: Report, name: str) -> str:
         parts.append('<div class="correction">')
         parts.append(f'<div class="label">should read</div> {badge(corrected.verdict)}')
         parts.append(f'<div class="math">{latex_math(step.correction.latex)}</div>')
-        parts.extend(checked_html(step.correction.claims, corrected))
+        parts.extend(checked_html(step.correction.claims, corrected, step.correction.indexed))
         parts.extend(result_html(corrected))
         parts.append("</div>")
     parts.append("</article>")
     return "\n".join(parts)
 
 
-def checked_html(claims, result: StepResult) -> list[str]:
-    """The deciding instance's claim as SymPy holds it."""
+def checked_html(claims, result: StepResult, indexed=None) -> list[str]:
+    """The deciding instance's claim as SymPy holds it; for a step for every K, its indexed form."""
+    if indexed is not None:
+        sizes = result.proof.sizes if result.proof else "K"
+        return [
+            f'<div class="label">as checked (for all {esc(sizes)})</div>',
+            f'<div class="math">{sympy_math(indexed.lhs, indexed.rhs)}</div>',
+        ]
     index = result.claims.index(result.deciding) if result.deciding in result.claims else 0
     if not claims:
         return []
