@@ -25,9 +25,12 @@ browser-check: $(STAMP)
 	$(BIN)/derivcheck verify -o report.html || [ $$? -eq 1 ]
 	$(BIN)/python tests/browser_check.py report.html docs/report.png
 
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check checker derivations tests
-	$(BIN)/ruff format --check checker derivations tests
+	$(BIN)/ruff check checker derivations tests bench
+	$(BIN)/ruff format --check checker derivations tests bench
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
