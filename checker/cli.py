@@ -1,4 +1,4 @@
-"""The command line: `derivcheck verify`, `derivcheck list`. The only module that does I/O."""
+"""The command line: `derivcheck verify`, `list`, `mutate`. The only module that does I/O."""
 
 from __future__ import annotations
 
@@ -81,7 +81,27 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--debug", action="store_true", help="show tracebacks")
     listing = commands.add_parser("list", help="list the derivations")
     listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    add_mutate(commands)
     return top
+
+
+def add_mutate(commands) -> None:
+    from .mutants import KINDS
+
+    mutate = commands.add_parser(
+        "mutate", help="mutation testing: wrong variants of every step must be refuted"
+    )
+    mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
+    mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    mutate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mutate.add_argument(
+        "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
+    )
+    mutate.add_argument(
+        "--kind", action="append", choices=KINDS, default=[], help="only mutants of this kind"
+    )
+    mutate.add_argument("--format", choices=("text", "json"), default="text")
+    mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
 
 def gather(args) -> list:
@@ -122,6 +142,8 @@ def run(args) -> int:
             title = textwrap.shorten(d.title, 80 - 36, placeholder="…")
             print(f"{d.name:<24} {len(d.steps):>3} steps  {title}")
         return ExitCode.OK
+    if args.command == "mutate":
+        return mutate(args, derivations)
     from .api import verify_derivations
     from .report_json import render_json
     from .report_text import render_summary, render_text
@@ -154,6 +176,24 @@ def run(args) -> int:
             print("\n".join(render_summary(report)))
     else:
         sys.stdout.write(text)
+    return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def mutate(args, derivations) -> int:
+    from .mutate import run_mutation
+    from .mutation_report import render_mutation_json, render_mutation_text
+
+    report = run_mutation(
+        derivations, seed=args.seed, sample=args.sample, kinds=set(args.kind) or None
+    )
+    render = render_mutation_json if args.format == "json" else render_mutation_text
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(render(report))
+        if args.format != "text":
+            sys.stdout.write(render_mutation_text(report))
+    else:
+        sys.stdout.write(render(report))
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
