@@ -33,9 +33,7 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
         return False
     chosen = range(len(lhs)) if entries is None else entries
     definitions = {s: sympy.sympify(v) for s, v in context.definitions.items()}
-    differences = [
-        (expand(lhs[i], definitions), expand(rhs[i], definitions)) for i in chosen
-    ]
+    differences = [(expand(lhs[i], definitions), expand(rhs[i], definitions)) for i in chosen]
     solved = solve_conditions(context.given, definitions)
     if solved is None:
         return False
@@ -50,9 +48,7 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
         bound = sympy.lambdify(symbols, [solved[d] for d in dependents], modules="mpmath")
     except Exception:
         return False
-    domains = {
-        getattr(s, "name", str(s)): tuple(map(float, v)) for s, v in context.domains.items()
-    }
+    domains = {getattr(s, "name", str(s)): tuple(map(float, v)) for s, v in context.domains.items()}
     rng = random.Random(seed)
     found = 0
     for _ in range(points * DRAWS_PER_POINT):

@@ -76,8 +76,16 @@ def derivation_mutants(derivation: Derivation, seed: int) -> list[Mutant]:
             rng = random.Random(stable_seed(seed, derivation.name, step.number, position))
             made = claim_mutants(claim, rng, position, len(claims))
             out.extend(
-                Mutant(derivation.name, step.number, claim.context.label, kind, text, mutated,
-                       claim, entries)  # fmt: skip
+                Mutant(
+                    derivation.name,
+                    step.number,
+                    claim.context.label,
+                    kind,
+                    text,
+                    mutated,
+                    claim,
+                    entries,
+                )  # fmt: skip
                 for kind, text, mutated, entries in made
             )
     return out
@@ -98,7 +106,8 @@ def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: in
         entries = flat(value)
         for kind, operator in SIDE_OPERATORS:
             entry = rng.randrange(len(entries))  # one entry of a matrix side per kind
-            changes = operator(sympy.sympify(entries[entry]), rng)
+            original = sympy.sympify(entries[entry])
+            changes = [(text, new) for text, new in operator(original, rng) if new != original]
             if len(changes) > SITES_PER_KIND:
                 changes = rng.sample(changes, SITES_PER_KIND)
             for text, new in changes:
@@ -210,7 +219,9 @@ def drop_term(expr, rng):
     found = []
     for path, term, total in terms(expr):
         rest = [a for a in total.args if a is not term]
-        found.append(change(expr, path[:-1], total, sympy.Add(*rest), f"term {short(term)} dropped"))
+        found.append(
+            change(expr, path[:-1], total, sympy.Add(*rest), f"term {short(term)} dropped")
+        )
     return found
 
 

@@ -99,8 +99,7 @@ def run_mutation(
     to_run, equivalent = choose(mutants, seed, sample, stable_seed("equivalence", seed))
     equivalence_seconds = time.perf_counter() - start
     seeds = [
-        claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label)
-        for i, m in enumerate(to_run)
+        claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label) for i, m in enumerate(to_run)
     ]
     results = run_claims([m.claim for m in to_run], seeds, points, timeout)
     outcomes = [MutantOutcome(m, "equivalent") for m in equivalent]
