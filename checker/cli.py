@@ -183,8 +183,15 @@ def mutate(args, derivations) -> int:
     from .mutate import run_mutation
     from .mutation_report import render_mutation_json, render_mutation_text
 
+    def progress(done, total, survivors):
+        print(f"derivcheck mutate: {done}/{total} checked, {survivors} survived", file=sys.stderr)
+
     report = run_mutation(
-        derivations, seed=args.seed, sample=args.sample, kinds=set(args.kind) or None
+        derivations,
+        seed=args.seed,
+        sample=args.sample,
+        kinds=set(args.kind) or None,
+        progress=progress,
     )
     render = render_mutation_json if args.format == "json" else render_mutation_text
     if args.output:

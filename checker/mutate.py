@@ -18,6 +18,8 @@ from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .equivalence import still_true
 from .mutants import KINDS, Mutant, generate, stable_seed
 
+CHUNK = 250  # mutants sent to the worker pool at a time
+
 
 @dataclass(frozen=True)
 class MutantOutcome:
@@ -92,6 +94,7 @@ def run_mutation(
     kinds: set[str] | None = None,
     points: int = DEFAULT_POINTS,
     timeout: float | None = None,
+    progress=lambda done, total, survivors: None,
 ) -> MutationReport:
     """Generate the mutants of `derivations`, set the equivalent ones aside, check the rest."""
     start = time.perf_counter()
@@ -101,7 +104,11 @@ def run_mutation(
     seeds = [
         claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label) for i, m in enumerate(to_run)
     ]
-    results = run_claims([m.claim for m in to_run], seeds, points, timeout)
+    results = []
+    for first in range(0, len(to_run), CHUNK):  # in chunks, so that progress can be shown
+        chunk = slice(first, first + CHUNK)
+        results += run_claims([m.claim for m in to_run[chunk]], seeds[chunk], points, timeout)
+        progress(len(results), len(to_run), sum(r.verdict != "refuted" for r in results))
     outcomes = [MutantOutcome(m, "equivalent") for m in equivalent]
     outcomes += [
         MutantOutcome(m, status_of(r.verdict), r.verdict, r.message, r.seconds)
