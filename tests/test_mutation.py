@@ -9,6 +9,7 @@ from sympy import Derivative, Eq, Matrix, Rational, Symbol, exp, log, sympify
 
 import derivations
 from checker.cli import main
+from checker.domains import solve_given
 from checker.equivalence import still_true
 from checker.functions import sigmoid
 from checker.model import Claim, Context
@@ -27,6 +28,8 @@ from checker.mutants import (
 )
 from checker.mutate import MutantOutcome, MutationReport, run_mutation
 from checker.mutation_report import render_mutation_json, render_mutation_text
+from checker.prepare import prepare
+from checker.symbolic import QUICK, check_symbolic
 
 x, y, t, b = (Symbol(name, real=True) for name in ("x", "y", "t", "b"))
 z0, z1, z2 = (Symbol(f"z{i}", real=True) for i in range(3))
@@ -194,3 +197,16 @@ def test_mutate_command_exits_zero_when_every_mutant_is_killed(warm_pool, capsys
     text = capsys.readouterr().out
     assert "PASSED: 4 non-equivalent mutants" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_once_refuted_sympy_looks_only_at_the_refuted_entry():
+    # Quick mode: one entry not reduced to zero shows SymPy does not contradict the refutation;
+    # the other entries (each needing a `cancel`) are left alone.
+    square = x * (x + 1)
+    claim = Claim(Matrix([square, square * x, square]), Matrix([x**2 + x] * 3))
+    prepared = prepare(claim)
+    result, _ = check_symbolic(prepared, solve_given(()), 5.0, quick=True, refuted_element=1)
+    assert result.status == "residual"
+    assert [a.outcome for a in result.attempts] == ["residual"] * len(QUICK)
+    full, _ = check_symbolic(prepared, solve_given(()), 5.0)
+    assert [a.outcome for a in full.attempts].count("zero") == 2
