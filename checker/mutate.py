@@ -1,7 +1,8 @@
 """Mutation testing of the checker: every mutant that is really wrong must be refuted.
 
 Mutants (checker.mutants) still equal to the original are set aside by an independent
-high-precision comparison (checker.equivalence); every other one goes through the normal
+high-precision comparison (checker.equivalence), and so are those SymPy evaluated to zoo (a
+division by zero, an input error by design); every other one goes through the normal
 checker (`run_claims`, the worker pool, the default points and time limit). Refuted is a kill;
 anything else is a survivor, and proved or confirmed is a false pass: a bug in the checker.
 """
@@ -13,10 +14,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+import sympy
+
 from .api import claim_seed, run_claims
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .equivalence import still_true
-from .mutants import KINDS, Mutant, generate, stable_seed
+from .mutants import KINDS, Mutant, flat, generate, stable_seed
+
+NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 CHUNK = 250  # mutants sent to the worker pool at a time
 
@@ -24,7 +29,7 @@ CHUNK = 250  # mutants sent to the worker pool at a time
 @dataclass(frozen=True)
 class MutantOutcome:
     mutant: Mutant
-    status: str  # "equivalent", "killed", "false pass" or "error"
+    status: str  # "equivalent", "undefined", "killed", "false pass" or "error"
     verdict: str = ""  # the checker's verdict ("" for an equivalent mutant)
     message: str = ""
     seconds: float = 0.0
@@ -70,20 +75,29 @@ def status_of(verdict: str) -> str:
 
 
 def choose(mutants: list[Mutant], seed: int, sample: int | None, equivalent_seed: int):
-    """(mutants to run, equivalent ones): all of them, or the first `sample` non-equivalent
-    ones of a seeded shuffle."""
+    """(mutants to run, equivalent ones, undefined ones): all of them, or up to the first
+    `sample` non-equivalent ones of a seeded shuffle."""
     if sample is not None:
         mutants = list(mutants)
         random.Random(stable_seed("sample", seed)).shuffle(mutants)
-    to_run, equivalent = [], []
+    to_run, equivalent, undefined_ones = [], [], []
     for mutant in mutants:
         if sample is not None and len(to_run) >= sample:
             break
-        if still_true(mutant.claim, mutant.entries, seed=equivalent_seed):
+        if undefined(mutant.claim):
+            undefined_ones.append(mutant)
+        elif still_true(mutant.claim, mutant.entries, seed=equivalent_seed):
             equivalent.append(mutant)
         else:
             to_run.append(mutant)
-    return to_run, equivalent
+    return to_run, equivalent, undefined_ones
+
+
+def undefined(claim) -> bool:
+    """A side SymPy already evaluated to zoo, nan or ±oo (1/(1 − ŷ) with 1 made ŷ is 1/0):
+    not a wrong claim but no claim at all, which the checker rightly calls an input error."""
+    sides = [*flat(claim.lhs), *flat(claim.rhs)]
+    return any(sympy.sympify(side).has(*NOT_FINITE) for side in sides)
 
 
 def run_mutation(
@@ -99,7 +113,9 @@ def run_mutation(
     """Generate the mutants of `derivations`, set the equivalent ones aside, check the rest."""
     start = time.perf_counter()
     mutants = [m for m in generate(derivations, seed) if not kinds or m.kind in kinds]
-    to_run, equivalent = choose(mutants, seed, sample, stable_seed("equivalence", seed))
+    to_run, equivalent, undefined_ones = choose(
+        mutants, seed, sample, stable_seed("equivalence", seed)
+    )
     equivalence_seconds = time.perf_counter() - start
     seeds = [
         claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label) for i, m in enumerate(to_run)
@@ -110,6 +126,7 @@ def run_mutation(
         results += run_claims([m.claim for m in to_run[chunk]], seeds[chunk], points, timeout)
         progress(len(results), len(to_run), sum(r.verdict != "refuted" for r in results))
     outcomes = [MutantOutcome(m, "equivalent") for m in equivalent]
+    outcomes += [MutantOutcome(m, "undefined") for m in undefined_ones]
     outcomes += [
         MutantOutcome(m, status_of(r.verdict), r.verdict, r.message, r.seconds)
         for m, r in zip(to_run, results)

@@ -8,17 +8,19 @@ import textwrap
 from .mutate import MutationReport
 
 WIDTH = 80
-COLUMNS = ("generated", "equivalent", "killed", "survived", "false pass")
+COLUMNS = ("generated", "equivalent", "undefined", "killed", "survived", "false pass")
 
 
 def counts(report: MutationReport, kind: str | None = None) -> dict[str, int]:
     equivalent = report.count("equivalent", kind)
+    undefined = report.count("undefined", kind)
     killed = report.count("killed", kind)
     false_passes = report.count("false pass", kind)
     errors = report.count("error", kind)
     return {
-        "generated": equivalent + killed + false_passes + errors,
+        "generated": equivalent + undefined + killed + false_passes + errors,
         "equivalent": equivalent,
+        "undefined": undefined,
         "killed": killed,
         "survived": false_passes + errors,
         "false pass": false_passes,
@@ -30,13 +32,13 @@ def render_mutation_text(report: MutationReport) -> str:
         f"derivcheck mutate · seed {report.seed} · {report.points} points · time limit "
         f"{report.timeout:g} s per claim",
         "",
-        f"{'kind':<15}" + "".join(f"{c:>12}" for c in COLUMNS),
+        f"{'kind':<14}" + "".join(f"{c:>11}" for c in COLUMNS),
     ]
     for kind, _ in report.by_kind():
         row = counts(report, kind)
-        lines.append(f"{kind:<15}" + "".join(f"{row[c]:>12}" for c in COLUMNS))
+        lines.append(f"{kind:<14}" + "".join(f"{row[c]:>11}" for c in COLUMNS))
     total = counts(report)
-    lines.append(f"{'total':<15}" + "".join(f"{total[c]:>12}" for c in COLUMNS))
+    lines.append(f"{'total':<14}" + "".join(f"{total[c]:>11}" for c in COLUMNS))
     if report.survivors:
         lines += ["", "survivors (each a bug in the checker):"]
         for o in report.survivors:
@@ -50,7 +52,8 @@ def render_mutation_text(report: MutationReport) -> str:
     summary = (
         f"{verdict}: {checked} non-equivalent mutants · {share} · {total['survived']} "
         f"survived · {total['false pass']} false passes · {total['equivalent']} equivalent "
-        f"set aside · {report.seconds:.1f} s (equivalence {report.equivalence_seconds:.1f} s)"
+        f"and {total['undefined']} undefined set aside · {report.seconds:.1f} s "
+        f"(equivalence {report.equivalence_seconds:.1f} s)"
     )
     lines += [""] + textwrap.wrap(summary, WIDTH, subsequent_indent="  ")
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ from checker.mutants import (
     sigmoid_changes,
     swap,
 )
-from checker.mutate import MutantOutcome, MutationReport, run_mutation
+from checker.mutate import MutantOutcome, MutationReport, run_mutation, undefined
 from checker.mutation_report import render_mutation_json, render_mutation_text
 from checker.prepare import prepare
 from checker.symbolic import QUICK, check_symbolic
@@ -155,6 +155,12 @@ def test_a_derivative_by_a_shorthand_holds_it_as_a_variable():
     assert not still_true(Claim(Derivative(x, yhat), -1 / sigmoid(t) ** 2, context))
 
 
+def test_a_mutant_sympy_made_infinite_is_set_aside_as_undefined():
+    # 1/(1 − ŷ) with the 1 made ŷ is 1/0 = zoo: no claim at all, an input error by design.
+    made = Claim(x, 1 / (yhat - yhat))
+    assert undefined(made) and not undefined(Claim(x, 1 / (1 - yhat)))
+
+
 def test_a_difference_near_an_end_of_the_domain_is_found():
     # Above 1e-45 relative only within 0.1 of x = 3: uniform points alone would mostly miss it.
     context = Context({x: (-3, 3)})
@@ -188,7 +194,7 @@ def test_a_survivor_fails_the_run_and_is_listed():
     assert max(len(line) for line in text.splitlines()) <= 80
     summary = json.loads(render_mutation_json(report))["summary"]
     assert summary == {
-        "generated": 2, "equivalent": 0, "killed": 1, "survived": 1, "false pass": 1
+        "generated": 2, "equivalent": 0, "undefined": 0, "killed": 1, "survived": 1, "false pass": 1
     }  # fmt: skip
 
 
