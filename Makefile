@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: verify test lint bench clean browser-check
+.PHONY: verify test lint bench clean browser-check mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 
 verify: $(STAMP)
 	$(BIN)/derivcheck verify $(VERIFY_ARGS)
+
+mutation: $(STAMP)
+	$(BIN)/derivcheck mutate
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""The command line: `derivcheck verify`, `explain`, `list`. The only module that does I/O."""
+"""The command line: `derivcheck verify`, `explain`, `list`, `mutate`; the only module doing I/O."""
 
 from __future__ import annotations
 
@@ -110,7 +110,27 @@ def parser() -> argparse.ArgumentParser:
     run_options(explain)
     listing = commands.add_parser("list", help="list the derivations")
     listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    add_mutate(commands)
     return top
+
+
+def add_mutate(commands) -> None:
+    from .mutants import KINDS
+
+    mutate = commands.add_parser(
+        "mutate", help="mutation testing: wrong variants of every step must be refuted"
+    )
+    mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
+    mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    mutate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mutate.add_argument(
+        "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
+    )
+    mutate.add_argument(
+        "--kind", action="append", choices=KINDS, default=[], help="only mutants of this kind"
+    )
+    mutate.add_argument("--format", choices=("text", "json"), default="text")
+    mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
 
 def gather(args) -> list:
@@ -153,6 +173,8 @@ def run(args) -> int:
         return ExitCode.OK
     if args.command == "explain":
         return explain(args, derivations)
+    if args.command == "mutate":
+        return mutate(args, derivations)
     if args.step and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
     outputs = [(path, output_format(path, args.format)) for path in args.output]
@@ -265,6 +287,31 @@ class ProgressBar:
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def mutate(args, derivations) -> int:
+    from .mutate import run_mutation
+    from .mutation_report import render_mutation_json, render_mutation_text
+
+    def progress(done, total, survivors):
+        print(f"derivcheck mutate: {done}/{total} checked, {survivors} survived", file=sys.stderr)
+
+    report = run_mutation(
+        derivations,
+        seed=args.seed,
+        sample=args.sample,
+        kinds=set(args.kind) or None,
+        progress=progress,
+    )
+    render = render_mutation_json if args.format == "json" else render_mutation_text
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(render(report))
+        if args.format != "text":
+            sys.stdout.write(render_mutation_text(report))
+    else:
+        sys.stdout.write(render(report))
+    return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
 if __name__ == "__main__":

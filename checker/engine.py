@@ -18,6 +18,9 @@ DEFAULT_POINTS = 20
 DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave
 PROBE_RESERVE = 0.25  # share of the time limit kept back from SymPy for the residual probe
 PROBE_MINIMUM = 0.5  # seconds the probe gets even when SymPy overran (the kill comes later)
+# Share of the time limit SymPy gets once the numeric check has a confirmed counterexample: it
+# can then only contradict it (checkers disagree), which the decision procedures do quickly.
+QUICK_SHARE = 0.2
 
 
 def check_claim(
@@ -74,13 +77,22 @@ def check_claim(
     reserve = max(PROBE_RESERVE * timeout, 1.0)
     residuals = {}
     try:
-        refuted = methods["numeric"].status == "refuted"
+        numeric = methods["numeric"]
+        refuted = numeric.status == "refuted"
+        seconds = remaining - reserve
+        if refuted:
+            seconds = min(seconds, QUICK_SHARE * timeout)
         if not claim.context.symbolic:  # an instance of a symbolic-K line: the rules prove it
             methods["symbolic"] = SymbolicResult("skipped")
             residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))  # probe lhs − rhs
         else:
             methods["symbolic"], residuals = check_symbolic(
-                prepared, conditions, remaining - reserve, domains, quick=refuted
+                prepared,
+                conditions,
+                seconds,
+                domains,
+                quick=refuted,
+                refuted_element=flat_index(prepared, numeric.counterexample) if refuted else None,
             )
     except Exception as error:
         methods["symbolic"] = SymbolicResult("failed", residual=internal("SymPy", error, debug))
@@ -171,6 +183,16 @@ def printed(prepared) -> tuple[str, str]:
         else:
             sides.append(sympy.sstr(items[0], order="none"))
     return tuple(sides)
+
+
+def flat_index(prepared, counterexample) -> int | None:
+    """Which flat entry of the claim a counterexample is in."""
+    if counterexample is None:
+        return None
+    if not counterexample.element:
+        return 0
+    row, column = counterexample.element
+    return row * prepared.shape[1] + column
 
 
 def internal(where: str, error: Exception, debug: bool) -> str:

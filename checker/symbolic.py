@@ -88,12 +88,15 @@ def check_symbolic(
     seconds: float,
     domains=None,
     quick: bool = False,
+    refuted_element: int | None = None,
 ) -> tuple[SymbolicResult, dict[int, sympy.Expr | None]]:
     """Reduce each entry of lhs − rhs on the domain; also the residual left in each entry that
     is not zero (None where SymPy did not get to it).
 
     Symbols are taken as real, with the sign their domain gives them: the claim is only ever
-    made on the domain. `quick` runs only the decision procedures.
+    made on the domain. `quick` (the numeric check has a confirmed counterexample, in entry
+    `refuted_element`) runs only the decision procedures, that entry first, and stops at the
+    first entry not reduced to zero: that alone shows SymPy does not contradict the refutation.
     """
     strategies = tuple(s for s in STRATEGIES if not quick or s[0] in QUICK)
     start = time.perf_counter()
@@ -117,7 +120,12 @@ def check_symbolic(
         )
         return result, dict.fromkeys(range(len(prepared.lhs_evaluated)))
     timed_out = False
-    for element, difference in enumerate(differences):
+    order = list(range(len(differences)))
+    if quick and refuted_element in order:
+        order.remove(refuted_element)
+        order.insert(0, refuted_element)
+    for element in order:
+        difference = differences[element]
         if difference == 0:
             certificate["zero after doit"] += 1
             continue
@@ -125,6 +133,8 @@ def check_symbolic(
         timed_out = timed_out or time.perf_counter() >= deadline
         if outcome is None:  # nothing to show: lhs − rhs itself is left for the numeric probe
             residuals[element] = None
+            if quick:
+                break
             continue
         strategy, reduced = outcome
         if reduced == 0:
@@ -146,6 +156,8 @@ def check_symbolic(
         sides = prepared.lhs_evaluated[element], prepared.rhs_evaluated[element]
         simpler = sympy.count_ops(reduced) < sum(sympy.count_ops(side) for side in sides)
         residuals[element] = reduced if simpler else None
+        if quick:
+            break
     elapsed = time.perf_counter() - start
     if timed_out or residuals:
         reduced = [r for r in residuals.values() if r is not None]

@@ -1,0 +1,335 @@
+"""Wrong variants of the notes' steps: the slips people make, as changes to SymPy trees.
+
+Every step of a derivation (an erratum's correction, which is its true form) and each of its
+instances (K = 2…5) gives mutants: a sign flipped, a term or factor dropped, a factor added, an
+exponent or a constant changed by one, two symbols of one kind swapped, σ(t) replaced by σ(−t)
+or 1 − σ(t), a side condition removed, or a side multiplied by 1 + 10⁻ᵏ. The same seed gives
+the same mutants, in the same order.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from dataclasses import dataclass, replace
+
+import sympy
+
+from .functions import sigmoid
+from .model import Claim, Derivation
+
+KINDS = (
+    "sign",
+    "drop-term",
+    "drop-factor",
+    "add-factor",
+    "exponent",
+    "swap",
+    "constant",
+    "sigmoid",
+    "side-condition",
+    "perturb",
+)
+SITES_PER_KIND = 3  # at most this many places of one kind, per side of a claim (seeded choice)
+PERTURBATIONS = tuple(range(1, 13))  # multiply by 1 + 10^-k, k = 1…12
+SHOWN = 34  # characters of an expression shown in a mutant's description
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One wrong variant of one instance of a step, and what was changed."""
+
+    derivation: str
+    step: int
+    label: str  # the instance, e.g. "K=3" ("" for a derivation with one instance)
+    kind: str
+    description: str
+    claim: Claim
+    original: Claim
+    entries: tuple[int, ...] | None  # the flat matrix entries changed; None: all of them
+
+    @property
+    def name(self) -> str:
+        where = f"{self.derivation} step {self.step}" + (f" {self.label}" if self.label else "")
+        return f"{where}: {self.kind}: {self.description}"
+
+
+def generate(derivations, seed: int = 0) -> list[Mutant]:
+    """Every mutant of every step of `derivations` (in order), deterministic for `seed`."""
+    mutants = []
+    for derivation in derivations:
+        mutants.extend(derivation_mutants(derivation, seed))
+    return mutants
+
+
+def true_claims(step) -> tuple[Claim, ...]:
+    """A step's claims in their true form: an erratum's correction, otherwise the step as is."""
+    return step.correction.claims if step.correction is not None else step.claims
+
+
+def derivation_mutants(derivation: Derivation, seed: int) -> list[Mutant]:
+    out = []
+    for step in derivation.steps:
+        claims = true_claims(step)
+        for position, claim in enumerate(claims):
+            rng = random.Random(stable_seed(seed, derivation.name, step.number, position))
+            made = claim_mutants(claim, rng, position, len(claims))
+            out.extend(
+                Mutant(
+                    derivation.name,
+                    step.number,
+                    claim.context.label,
+                    kind,
+                    text,
+                    mutated,
+                    claim,
+                    entries,
+                )  # fmt: skip
+                for kind, text, mutated, entries in made
+            )
+    return out
+
+
+def stable_seed(*parts) -> int:
+    return zlib.crc32(":".join(map(str, parts)).encode())
+
+
+# ---------------------------------------------------------------- one claim
+
+
+def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: int):
+    """(kind, description, mutated claim, entries changed) for one claim."""
+    made = []
+    for side in ("lhs", "rhs"):
+        value = getattr(claim, side)
+        entries = flat(value)
+        for kind, operator in SIDE_OPERATORS:
+            entry = rng.randrange(len(entries))  # one entry of a matrix side per kind
+            original = sympy.sympify(entries[entry])
+            changes = [(text, new) for text, new in operator(original, rng) if new != original]
+            if len(changes) > SITES_PER_KIND:
+                changes = rng.sample(changes, SITES_PER_KIND)
+            for text, new in changes:
+                mutated = replace(claim, **{side: with_entry(value, entry, new)})
+                made.append((kind, f"{side}{at(value, entry)}: {text}", mutated, (entry,)))
+        # 1 + 10^-k: each k once per step, spread over its instances
+        entry = rng.randrange(len(entries))
+        for k in PERTURBATIONS[instance::instances]:
+            text, new = perturb(sympy.sympify(entries[entry]), k, rng)
+            mutated = replace(claim, **{side: with_entry(value, entry, new)})
+            made.append(("perturb", f"{side}{at(value, entry)}: {text}", mutated, (entry,)))
+    made.extend(definition_mutants(claim))
+    made.extend(given_mutants(claim))
+    return made
+
+
+def flat(value) -> list:
+    return list(value) if isinstance(value, sympy.MatrixBase) else [value]
+
+
+def with_entry(value, entry: int, new):
+    if isinstance(value, sympy.MatrixBase):
+        entries = list(value)
+        entries[entry] = new
+        return sympy.Matrix(value.rows, value.cols, entries)
+    return new
+
+
+def at(value, entry: int) -> str:
+    if isinstance(value, sympy.MatrixBase) and len(value) > 1:
+        return f"[{entry // value.cols},{entry % value.cols}]"
+    return ""
+
+
+def definition_mutants(claim: Claim):
+    """σ(t) → σ(−t) or 1 − σ(t) inside a shorthand's definition (ŷ := σ(z))."""
+    made = []
+    definitions = claim.context.definitions
+    for symbol in sorted(definitions, key=str):
+        for text, new in sigmoid_changes(sympy.sympify(definitions[symbol]), None):
+            changed = {**definitions, symbol: new}
+            mutated = replace(claim, context=replace(claim.context, definitions=changed))
+            made.append(("sigmoid", f"definition of {symbol}: {text}", mutated, None))
+    return made
+
+
+def given_mutants(claim: Claim):
+    """Each side condition removed in turn."""
+    made = []
+    given = tuple(claim.context.given)
+    for index, condition in enumerate(given):
+        rest = given[:index] + given[index + 1 :]
+        mutated = replace(claim, context=replace(claim.context, given=rest))
+        text = f"side condition {short(condition.lhs)} = {short(condition.rhs)} removed"
+        made.append(("side-condition", text, mutated, None))
+    return made
+
+
+# ---------------------------------------------------------------- trees
+
+
+def nodes(expr, path=()):
+    """(path, node) for every node a slip can touch; a derivative's variables are left alone."""
+    yield path, expr
+    if isinstance(expr, sympy.Derivative):
+        yield from nodes(expr.expr, (*path, 0))
+        return
+    if isinstance(expr, (sympy.Symbol, sympy.Number)) or not isinstance(expr, sympy.Expr):
+        return
+    for index, arg in enumerate(expr.args):
+        if isinstance(arg, sympy.Expr):
+            yield from nodes(arg, (*path, index))
+
+
+def replace_at(expr, path, new):
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = replace_at(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def short(expr) -> str:
+    text = sympy.sstr(expr)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def change(expr, path, old, new, text=None):
+    """(description, mutated expression) for one subtree replaced."""
+    return (text or f"{short(old)} → {short(new)}", replace_at(expr, path, new))
+
+
+def terms(expr):
+    """(path, term, the sum) for every term of every sum."""
+    for path, node in nodes(expr):
+        if isinstance(node, sympy.Add):
+            for index, term in enumerate(node.args):
+                yield (*path, index), term, node
+
+
+def flip_sign(expr, rng):
+    found = [change(expr, p, t, -t, f"sign of {short(t)} flipped") for p, t, _ in terms(expr)]
+    if not isinstance(expr, sympy.Add):
+        found.append(("sign of the side flipped", -expr))
+    return found
+
+
+def drop_term(expr, rng):
+    found = []
+    for path, term, total in terms(expr):
+        rest = [a for a in total.args if a is not term]
+        found.append(
+            change(expr, path[:-1], total, sympy.Add(*rest), f"term {short(term)} dropped")
+        )
+    return found
+
+
+def drop_factor(expr, rng):
+    found = []
+    for path, node in nodes(expr):
+        if isinstance(node, sympy.Mul):
+            for factor in node.args:
+                if factor == -1:
+                    continue  # that is a sign flip
+                rest = sympy.Mul(*[a for a in node.args if a is not factor])
+                found.append(change(expr, path, node, rest, f"factor {short(factor)} dropped"))
+    return found
+
+
+def add_factor(expr, rng):
+    """A term (or the side) multiplied by one of the claim's symbols, or by 2."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    places = [(p, t) for p, t, _ in terms(expr)] or [((), expr)]
+    found = []
+    for path, term in places:
+        factor = rng.choice([*symbols, sympy.Integer(2)])
+        found.append(change(expr, path, term, factor * term, f"{short(term)} × {factor}"))
+    return found
+
+
+def exponent(expr, rng):
+    """A power's exponent, or e^a's, changed by ±1."""
+    found = []
+    for path, node in nodes(expr):
+        if isinstance(node, sympy.Pow):
+            base, power = node.args
+            for step in (1, -1):
+                new = sympy.Pow(base, power + step)
+                found.append(change(expr, path, node, new, f"exponent of {short(node)} {step:+d}"))
+        elif isinstance(node, sympy.exp):
+            for step in (1, -1):
+                new = sympy.exp(node.args[0] + step)
+                found.append(change(expr, path, node, new, f"exponent of {short(node)} {step:+d}"))
+    return found
+
+
+def kind_of(symbol) -> str:
+    """A symbol's stem: its name without digits and without 'hat' (y, ŷ; z_k, z_m; w_0, w_1)."""
+    return re.sub(r"hat|\d", "", symbol.name)
+
+
+def swap(expr, rng):
+    """Two distinct symbols of the same kind exchanged throughout the side."""
+    symbols = sorted(expr.free_symbols | derivative_variables(expr), key=lambda s: s.name)
+    found = []
+    for i, a in enumerate(symbols):
+        for b in symbols[i + 1 :]:
+            if kind_of(a) == kind_of(b):
+                found.append((f"{a} ↔ {b}", expr.xreplace({a: b, b: a})))
+    return found
+
+
+def derivative_variables(expr) -> set:
+    return {v for d in expr.atoms(sympy.Derivative) for v in d.variables}
+
+
+def constant(expr, rng):
+    """A number (not an exponent) changed by ±1."""
+    found = []
+    for path, node in nodes(expr):
+        if not isinstance(node, sympy.Rational) or (path and is_exponent(expr, path)):
+            continue
+        for step in (1, -1):
+            new = node + step
+            found.append(change(expr, path, node, new, f"constant {node} → {new}"))
+    return found
+
+
+def is_exponent(expr, path) -> bool:
+    parent = expr
+    for index in path[:-1]:
+        parent = parent.args[index]
+    return isinstance(parent, sympy.Pow) and path[-1] == 1
+
+
+def sigmoid_changes(expr, rng):
+    found = []
+    for path, node in nodes(expr):
+        if isinstance(node, sigmoid):
+            (t,) = node.args
+            found.append(change(expr, path, node, sigmoid(-t), f"σ({short(t)}) → σ(−t)"))
+            found.append(change(expr, path, node, 1 - sigmoid(t), f"σ({short(t)}) → 1 − σ(t)"))
+    return found
+
+
+def perturb(expr, k: int, rng):
+    """The side times 1 + 10^-k; for even k, one of its terms instead, where it has some."""
+    factor = 1 + sympy.Rational(1, 10**k)
+    places = [(p, t) for p, t, _ in terms(expr)]
+    if k % 2 == 0 and places:
+        path, term = places[rng.randrange(len(places))]
+        return change(expr, path, term, factor * term, f"{short(term)} × (1 + 10^-{k})")
+    return f"× (1 + 10^-{k})", factor * expr
+
+
+SIDE_OPERATORS = (
+    ("sign", flip_sign),
+    ("drop-term", drop_term),
+    ("drop-factor", drop_factor),
+    ("add-factor", add_factor),
+    ("exponent", exponent),
+    ("swap", swap),
+    ("constant", constant),
+    ("sigmoid", sigmoid_changes),
+)

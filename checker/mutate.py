@@ -1,0 +1,143 @@
+"""Mutation testing of the checker: every mutant that is really wrong must be refuted.
+
+Mutants (checker.mutants) still equal to the original are set aside by an independent
+high-precision comparison (checker.equivalence), and so are those SymPy evaluated to zoo (a
+division by zero, an input error by design); every other one goes through the normal
+checker (`run_claims`, the worker pool, the default points and time limit). Refuted is a kill;
+anything else is a survivor, and proved or confirmed is a false pass: a bug in the checker.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import sympy
+
+from .api import claim_seed, run_claims
+from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from .equivalence import still_true
+from .mutants import KINDS, Mutant, flat, generate, stable_seed
+
+NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+CHUNK = 250  # mutants sent to the worker pool at a time
+
+
+@dataclass(frozen=True)
+class MutantOutcome:
+    mutant: Mutant
+    status: str  # "equivalent", "undefined", "killed", "false pass" or "error"
+    verdict: str = ""  # the checker's verdict ("" for an equivalent mutant)
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class MutationReport:
+    outcomes: tuple[MutantOutcome, ...]
+    seed: int
+    points: int
+    timeout: float
+    seconds: float  # the whole run
+    equivalence_seconds: float  # the part spent setting equivalent mutants aside
+
+    def count(self, status: str, kind: str | None = None) -> int:
+        return sum(
+            1
+            for o in self.outcomes
+            if o.status == status and (kind is None or o.mutant.kind == kind)
+        )
+
+    @property
+    def survivors(self) -> tuple[MutantOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status in ("false pass", "error"))
+
+    @property
+    def passed(self) -> bool:
+        return not self.survivors and self.count("killed") > 0
+
+    def by_kind(self) -> list[tuple[str, Counter]]:
+        table = {kind: Counter() for kind in KINDS}
+        for o in self.outcomes:
+            table[o.mutant.kind][o.status] += 1
+        return [(kind, counts) for kind, counts in table.items() if counts]
+
+
+def status_of(verdict: str) -> str:
+    if verdict == "refuted":
+        return "killed"
+    if verdict in ("proved", "confirmed"):
+        return "false pass"
+    return "error"
+
+
+def choose(mutants: list[Mutant], seed: int, sample: int | None, equivalent_seed: int):
+    """(mutants to run, equivalent ones, undefined ones): all of them, or up to the first
+    `sample` non-equivalent ones of a seeded shuffle."""
+    if sample is not None:
+        mutants = list(mutants)
+        random.Random(stable_seed("sample", seed)).shuffle(mutants)
+    to_run, equivalent, undefined_ones = [], [], []
+    for mutant in mutants:
+        if sample is not None and len(to_run) >= sample:
+            break
+        if undefined(mutant.claim):
+            undefined_ones.append(mutant)
+        elif still_true(mutant.claim, mutant.entries, seed=equivalent_seed):
+            equivalent.append(mutant)
+        else:
+            to_run.append(mutant)
+    return to_run, equivalent, undefined_ones
+
+
+def undefined(claim) -> bool:
+    """A side SymPy already evaluated to zoo, nan or ±oo (1/(1 − ŷ) with 1 made ŷ is 1/0):
+    not a wrong claim but no claim at all, which the checker rightly calls an input error."""
+    sides = [*flat(claim.lhs), *flat(claim.rhs)]
+    return any(sympy.sympify(side).has(*NOT_FINITE) for side in sides)
+
+
+def run_mutation(
+    derivations,
+    *,
+    seed: int = 0,
+    sample: int | None = None,
+    kinds: set[str] | None = None,
+    points: int = DEFAULT_POINTS,
+    timeout: float | None = None,
+    progress=lambda done, total, survivors: None,
+) -> MutationReport:
+    """Generate the mutants of `derivations`, set the equivalent ones aside, check the rest."""
+    start = time.perf_counter()
+    mutants = [m for m in generate(derivations, seed) if not kinds or m.kind in kinds]
+    to_run, equivalent, undefined_ones = choose(
+        mutants, seed, sample, stable_seed("equivalence", seed)
+    )
+    equivalence_seconds = time.perf_counter() - start
+    seeds = [
+        claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label) for i, m in enumerate(to_run)
+    ]
+    results = []
+    for first in range(0, len(to_run), CHUNK):  # in chunks, so that progress can be shown
+        chunk = slice(first, first + CHUNK)
+        results += run_claims([m.claim for m in to_run[chunk]], seeds[chunk], points, timeout)
+        progress(len(results), len(to_run), sum(r.verdict != "refuted" for r in results))
+    outcomes = [MutantOutcome(m, "equivalent") for m in equivalent]
+    outcomes += [MutantOutcome(m, "undefined") for m in undefined_ones]
+    outcomes += [
+        MutantOutcome(m, status_of(r.verdict), r.verdict, r.message, r.seconds)
+        for m, r in zip(to_run, results)
+    ]
+    order = {id(m): i for i, m in enumerate(mutants)}
+    outcomes.sort(key=lambda o: order[id(o.mutant)])
+    return MutationReport(
+        tuple(outcomes),
+        seed,
+        points,
+        DEFAULT_TIMEOUT if timeout is None else timeout,
+        time.perf_counter() - start,
+        equivalence_seconds,
+    )

@@ -1,0 +1,218 @@
+"""Mutation testing: each operator makes the slip it names, the equivalence check sets aside
+only mutants that are still true, and a seeded sample of mutants of the notes is all refuted."""
+
+import json
+import random
+
+import pytest
+from sympy import Derivative, Eq, Matrix, Rational, Symbol, exp, log, sympify
+
+import derivations
+from checker.cli import main
+from checker.domains import solve_given
+from checker.equivalence import still_true
+from checker.functions import sigmoid
+from checker.model import Claim, Context
+from checker.mutants import (
+    add_factor,
+    claim_mutants,
+    constant,
+    drop_factor,
+    drop_term,
+    exponent,
+    flip_sign,
+    generate,
+    perturb,
+    sigmoid_changes,
+    swap,
+)
+from checker.mutate import MutantOutcome, MutationReport, run_mutation, undefined
+from checker.mutation_report import render_mutation_json, render_mutation_text
+from checker.prepare import prepare
+from checker.symbolic import QUICK, check_symbolic
+
+x, y, t, b = (Symbol(name, real=True) for name in ("x", "y", "t", "b"))
+z0, z1, z2 = (Symbol(f"z{i}", real=True) for i in range(3))
+y0, y1, yhat = (Symbol(name, real=True) for name in ("y0", "y1", "yhat"))
+
+
+def results(operator, expr, seed=0):
+    return {sympify(new) for _, new in operator(expr, random.Random(seed))}
+
+
+def test_flip_sign_negates_one_term():
+    assert results(flip_sign, x + 2 * y) == {-x + 2 * y, x - 2 * y}
+    assert results(flip_sign, x * y) == {-x * y}
+
+
+def test_drop_term_removes_one_term():
+    assert results(drop_term, x + y + t) == {y + t, x + t, x + y}
+
+
+def test_drop_factor_removes_one_factor_but_not_a_minus_sign():
+    assert results(drop_factor, -x * y * t) == {-y * t, -x * t, -x * y}
+
+
+def test_add_factor_multiplies_a_term():
+    for new in results(add_factor, x + y):
+        difference = sympify(new - (x + y))
+        assert difference != 0
+        assert difference in {x * x - x, x * y - x, y * x - y, y * y - y, x, y}
+
+
+def test_exponent_changes_by_one():
+    assert results(exponent, x**2) == {x**3, x}
+    assert results(exponent, exp(t)) == {exp(t + 1), exp(t - 1)}
+
+
+def test_swap_exchanges_symbols_of_one_kind_only():
+    assert results(swap, z0 - 2 * z1) == {z1 - 2 * z0}
+    assert results(swap, y * log(yhat)) == {yhat * log(y)}  # y and ŷ are one kind
+    assert results(swap, x * z0) == set()  # x and z are not
+
+
+def test_constant_changes_by_one_but_not_an_exponent():
+    assert results(constant, 3 - x) == {4 - x, 2 - x, 3 - 2 * x, 3}
+    assert results(constant, x**3) == set()
+
+
+def test_sigmoid_replaced_by_its_slips():
+    assert results(sigmoid_changes, sigmoid(t) * x) == {sigmoid(-t) * x, (1 - sigmoid(t)) * x}
+
+
+def test_perturb_multiplies_by_one_plus_ten_to_the_minus_k():
+    _, new = perturb(x * y, 12, random.Random(0))
+    assert new == (1 + Rational(1, 10**12)) * x * y
+    _, new = perturb(x + y, 3, random.Random(0))
+    assert new == (1 + Rational(1, 1000)) * (x + y)
+
+
+def test_side_condition_removed_and_matrix_entry_mutated():
+    claim = Claim(
+        Matrix([y0, y1]),
+        Matrix([1 - y1, y1]),
+        Context({y0: (0, 1), y1: (0, 1)}, {}, (Eq(y0 + y1, 1),)),
+    )
+    made = claim_mutants(claim, random.Random(0), 0, 1)
+    removed = [m for kind, _, m, _ in made if kind == "side-condition"]
+    assert [m.context.given for m in removed] == [()]
+    for kind, _, mutated, entries in made:
+        if entries is not None:  # one entry changed, the other left alone
+            side = mutated.lhs if mutated.lhs != claim.lhs else mutated.rhs
+            original = claim.lhs if mutated.lhs != claim.lhs else claim.rhs
+            changed = [i for i in range(2) if side[i] != original[i]]
+            assert changed == list(entries), kind
+
+
+def test_mutants_are_deterministic_for_a_seed_and_each_described():
+    first = generate(derivations.ALL[:2], seed=3)
+    again = generate(derivations.ALL[:2], seed=3)
+    other = generate(derivations.ALL[:2], seed=4)
+    assert [m.name for m in first] == [m.name for m in again]
+    assert [m.name for m in first] != [m.name for m in other]
+    assert all(m.description and m.claim != m.original for m in first)
+
+
+def test_mutants_cover_every_step_and_kind():
+    mutants = generate(derivations.ALL)
+    steps = {(d.name, s.number) for d in derivations.ALL for s in d.steps}
+    assert {(m.derivation, m.step) for m in mutants} == steps
+    assert {m.kind for m in mutants} >= {"sign", "swap", "sigmoid", "side-condition", "perturb"}
+
+
+# ---------------------------------------------------------------- equivalence
+
+
+SOFTMAX = Context({z0: (-4, 4), z1: (-4, 4), z2: (-4, 4)})
+
+
+def test_swapping_symmetric_symbols_is_equivalent():
+    total = exp(z0) + exp(z1) + exp(z2)
+    original = Claim(exp(z0) / total, exp(z0) / total, SOFTMAX)
+    swapped = Claim(exp(z0) / total, exp(z0) / total.xreplace({z1: z2, z2: z1}), SOFTMAX)
+    assert still_true(original) and still_true(swapped)
+
+
+@pytest.mark.parametrize("k", [1, 12])
+def test_a_tiny_perturbation_is_not_equivalent(k):
+    lhs = Derivative(sigmoid(t), t)
+    rhs = sigmoid(t) * (1 - sigmoid(t))
+    context = Context({t: (-8, 8)})
+    assert still_true(Claim(lhs, rhs, context))
+    assert not still_true(Claim(lhs, rhs * (1 + Rational(1, 10**k)), context))
+
+
+def test_a_needed_side_condition_is_not_equivalent_once_removed():
+    context = Context({y0: (0, 1), y1: (0, 1)}, {}, (Eq(y0 + y1, 1),))
+    assert still_true(Claim(y0, 1 - y1, context))
+    assert not still_true(Claim(y0, 1 - y1, Context(context.domains)))
+    assert still_true(Claim(y0 * 2, y0 + y0, Context(context.domains)))  # never needed it
+
+
+def test_a_derivative_by_a_shorthand_holds_it_as_a_variable():
+    context = Context({t: (-8, 8)}, {yhat: sigmoid(t), x: -log(yhat)})
+    assert still_true(Claim(Derivative(x, yhat), -1 / yhat, context))
+    assert not still_true(Claim(Derivative(x, yhat), -1 / sigmoid(t) ** 2, context))
+
+
+def test_a_mutant_sympy_made_infinite_is_set_aside_as_undefined():
+    # 1/(1 − ŷ) with the 1 made ŷ is 1/0 = zoo: no claim at all, an input error by design.
+    made = Claim(x, 1 / (yhat - yhat))
+    assert undefined(made) and not undefined(Claim(x, 1 / (1 - yhat)))
+
+
+def test_a_difference_near_an_end_of_the_domain_is_found():
+    # Above 1e-45 relative only within 0.1 of x = 3: uniform points alone would mostly miss it.
+    context = Context({x: (-3, 3)})
+    assert not still_true(Claim(x, x + exp(-1000 * (3 - x)), context))
+
+
+# ---------------------------------------------------------------- the sample
+
+
+SAMPLE = 200
+
+
+def test_a_seeded_sample_of_mutants_is_all_refuted(warm_pool):
+    report = run_mutation(derivations.ALL, seed=0, sample=SAMPLE)
+    survivors = [f"{o.mutant.name}: {o.verdict}: {o.message}" for o in report.survivors]
+    assert survivors == []
+    assert report.count("killed") == SAMPLE
+
+
+def test_a_survivor_fails_the_run_and_is_listed():
+    (mutant,) = [m for m in generate(derivations.ALL[2:3]) if m.kind == "perturb"][:1]
+    outcomes = (
+        MutantOutcome(mutant, "killed", "refuted"),
+        MutantOutcome(mutant, "false pass", "confirmed", "no symbolic proof " * 12),
+    )
+    report = MutationReport(outcomes, 0, 20, 10.0, 1.0, 0.5)
+    assert not report.passed
+    assert report.survivors == outcomes[1:]
+    text = render_mutation_text(report)
+    assert "FAILED" in text and mutant.description in text.replace("\n      ", " ")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    summary = json.loads(render_mutation_json(report))["summary"]
+    assert summary == {
+        "generated": 2, "equivalent": 0, "undefined": 0, "killed": 1, "survived": 1, "false pass": 1
+    }  # fmt: skip
+
+
+def test_mutate_command_exits_zero_when_every_mutant_is_killed(warm_pool, capsys):
+    assert main(["mutate", "--sample", "4", "--kind", "sign", "sigmoid-derivative"]) == 0
+    text = capsys.readouterr().out
+    assert "PASSED: 4 non-equivalent mutants" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_once_refuted_sympy_looks_only_at_the_refuted_entry():
+    # Quick mode: one entry not reduced to zero shows SymPy does not contradict the refutation;
+    # the other entries (each needing a `cancel`) are left alone.
+    square = x * (x + 1)
+    claim = Claim(Matrix([square, square * x, square]), Matrix([x**2 + x] * 3))
+    prepared = prepare(claim)
+    result, _ = check_symbolic(prepared, solve_given(()), 5.0, quick=True, refuted_element=1)
+    assert result.status == "residual"
+    assert [a.outcome for a in result.attempts] == ["residual"] * len(QUICK)
+    full, _ = check_symbolic(prepared, solve_given(()), 5.0)
+    assert [a.outcome for a in full.attempts].count("zero") == 2
