@@ -33,9 +33,14 @@ def render_markdown(report: Report) -> str:
 def verdict(outcome: StepOutcome, strict: bool) -> str:
     result = outcome.result.verdict
     text = f"{MARKS[result]} {result}"
+    if outcome.result.proved_for_all:
+        text += f" for all {outcome.result.proof.sizes}"
     if outcome.step.erratum:
         fix = outcome.correction
-        text += " (erratum" + (f"; fix {MARKS[fix.verdict]} {fix.verdict})" if fix else ")")
+        fixed = f"; fix {MARKS[fix.verdict]} {fix.verdict}" if fix else ""
+        if fix is not None and fix.proved_for_all:
+            fixed += f" for all {fix.proof.sizes}"
+        text += f" (erratum{fixed})"
     if not outcome.ok(strict):
         text = f"**{text} — FAILED**"
     return text
