@@ -128,7 +128,8 @@ def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: in
         for kind, operator in SIDE_OPERATORS:
             entry = rng.randrange(len(entries))  # one entry of a matrix side per kind
             original = sympy.sympify(entries[entry])
-            changes = [(text, new) for text, new in operator(original, rng) if new != original]
+            found = operator(original, rng)
+            changes = numbered([(text, new) for text, new in found if new != original])
             if len(changes) > SITES_PER_KIND:
                 changes = rng.sample(changes, SITES_PER_KIND)
             for text, new in changes:
@@ -372,7 +373,8 @@ def indexed_mutants(claim: IndexedClaim, rng: random.Random):
         original = sympy.sympify(getattr(claim, side))
         operators = (*SIDE_OPERATORS, ("swap", index_swaps(claim.context)))
         for kind, operator in operators:
-            changes = [(text, new) for text, new in operator(original, rng) if new != original]
+            found = operator(original, rng)
+            changes = numbered([(text, new) for text, new in found if new != original])
             if len(changes) > INDEXED_SITES:
                 changes = rng.sample(changes, INDEXED_SITES)
             for text, new in changes:
@@ -437,6 +439,16 @@ def index_swaps(context):
         return found
 
     return operator
+
+
+def numbered(found):
+    """The same change at two places told apart: "ŷ_k → ŷ_m (place 2)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for text, new in found:
+        seen[text] = seen.get(text, 0) + 1
+        out.append((text if seen[text] == 1 else f"{text} (place {seen[text]})", new))
+    return out
 
 
 def same_shape(label, context) -> list:
