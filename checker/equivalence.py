@@ -65,6 +65,41 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
     return found == points
 
 
+EQUIVALENCE_SIZES = (3, 5)  # the first size (K) at these values, clamped into its range
+
+
+def still_true_indexed(claim, seed: int = 0, points: int = POINTS) -> bool:
+    """A line written for a symbolic K: still true at each of two concrete sizes, with every
+    entry of its free indices written out (sums expanded term by term)."""
+    from .indices.instantiate import concrete  # the claim at concrete sizes; no checker module
+
+    for values in equivalence_sizes(claim.context):
+        try:
+            at_sizes = concrete(claim, values)
+        except Exception:  # doubt sends the mutant to the checker
+            return False
+        if not still_true(at_sizes, None, seed, points):
+            return False
+    return True
+
+
+def equivalence_sizes(context) -> list[dict]:
+    sizes = list(context.sizes)
+    if not sizes:
+        return [{}]
+    first, *others = sizes
+    chosen = []
+    for step, wanted in enumerate(EQUIVALENCE_SIZES):
+        low, high = context.sizes[first]
+        values = {first: min(max(wanted, low), high)}
+        for other in others:
+            low, high = context.sizes[other]
+            values[other] = min(low + step, high)
+        if values not in chosen:
+            chosen.append(values)
+    return chosen
+
+
 def entry_list(value) -> list:
     if isinstance(value, sympy.MatrixBase):
         return list(value)

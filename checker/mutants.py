@@ -15,8 +15,11 @@ import zlib
 from dataclasses import dataclass, replace
 
 import sympy
+from sympy import Indexed, IndexedBase, KroneckerDelta, Sum
 
 from .functions import sigmoid
+from .indices.model import IndexedClaim
+from .indices.rules import NoRule, free_indices
 from .model import Claim, Derivation
 
 KINDS = (
@@ -32,6 +35,7 @@ KINDS = (
     "perturb",
 )
 SITES_PER_KIND = 3  # at most this many places of one kind, per side of a claim (seeded choice)
+INDEXED_SITES = 4  # the same for a line written for a symbolic K (one claim, not four instances)
 PERTURBATIONS = tuple(range(1, 13))  # multiply by 1 + 10^-k, k = 1…12
 SHOWN = 34  # characters of an expression shown in a mutant's description
 
@@ -45,9 +49,13 @@ class Mutant:
     label: str  # the instance, e.g. "K=3" ("" for a derivation with one instance)
     kind: str
     description: str
-    claim: Claim
-    original: Claim
+    claim: Claim | IndexedClaim  # an IndexedClaim for a line written for a symbolic K
+    original: Claim | IndexedClaim
     entries: tuple[int, ...] | None  # the flat matrix entries changed; None: all of them
+
+    @property
+    def indexed(self) -> bool:
+        return isinstance(self.claim, IndexedClaim)
 
     @property
     def name(self) -> str:
@@ -63,6 +71,11 @@ def generate(derivations, seed: int = 0) -> list[Mutant]:
     return mutants
 
 
+def true_indexed(step) -> IndexedClaim | None:
+    """A symbolic-K step's claim in its true form (the correction's, for an erratum)."""
+    return step.correction.indexed if step.correction is not None else step.indexed
+
+
 def true_claims(step) -> tuple[Claim, ...]:
     """A step's claims in their true form: an erratum's correction, otherwise the step as is."""
     return step.correction.claims if step.correction is not None else step.claims
@@ -71,6 +84,14 @@ def true_claims(step) -> tuple[Claim, ...]:
 def derivation_mutants(derivation: Derivation, seed: int) -> list[Mutant]:
     out = []
     for step in derivation.steps:
+        symbolic = true_indexed(step)
+        if symbolic is not None:
+            rng = random.Random(stable_seed(seed, derivation.name, step.number, "indexed"))
+            out.extend(
+                Mutant(derivation.name, step.number, "", kind, text, mutated, symbolic, None)
+                for kind, text, mutated in indexed_mutants(symbolic, rng)
+            )
+            continue
         claims = true_claims(step)
         for position, claim in enumerate(claims):
             rng = random.Random(stable_seed(seed, derivation.name, step.number, position))
@@ -107,7 +128,8 @@ def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: in
         for kind, operator in SIDE_OPERATORS:
             entry = rng.randrange(len(entries))  # one entry of a matrix side per kind
             original = sympy.sympify(entries[entry])
-            changes = [(text, new) for text, new in operator(original, rng) if new != original]
+            found = operator(original, rng)
+            changes = numbered([(text, new) for text, new in found if new != original])
             if len(changes) > SITES_PER_KIND:
                 changes = rng.sample(changes, SITES_PER_KIND)
             for text, new in changes:
@@ -169,14 +191,17 @@ def given_mutants(claim: Claim):
 # ---------------------------------------------------------------- trees
 
 
+LEAVES = (sympy.Symbol, sympy.Number, Indexed, IndexedBase, KroneckerDelta)
+
+
 def nodes(expr, path=()):
     """(path, node) for every node a slip can touch; a derivative's variables are left alone."""
     yield path, expr
     if isinstance(expr, sympy.Derivative):
         yield from nodes(expr.expr, (*path, 0))
         return
-    if isinstance(expr, (sympy.Symbol, sympy.Number)) or not isinstance(expr, sympy.Expr):
-        return
+    if isinstance(expr, LEAVES) or not isinstance(expr, sympy.Expr):
+        return  # z[k] and δ_km are whole: their indices change only by a swap
     for index, arg in enumerate(expr.args):
         if isinstance(arg, sympy.Expr):
             yield from nodes(arg, (*path, index))
@@ -333,3 +358,141 @@ SIDE_OPERATORS = (
     ("constant", constant),
     ("sigmoid", sigmoid_changes),
 )
+
+
+# ---------------------------------------------------------------- symbolic K
+
+
+def indexed_mutants(claim: IndexedClaim, rng: random.Random):
+    """(kind, description, mutated claim) for a line written for a symbolic K: the same slips on
+    the indexed trees (a sum's limits and an index left alone), free indices and bases swapped,
+    and a given Σ_k y_k = 1 or k ≠ m removed. A mutant with an index outside every declared
+    range (an input error, not a wrong line) is not made."""
+    made = []
+    for side in ("lhs", "rhs"):
+        original = sympy.sympify(getattr(claim, side))
+        operators = (*SIDE_OPERATORS, ("swap", index_swaps(claim.context)))
+        for kind, operator in operators:
+            found = operator(original, rng)
+            changes = numbered([(text, new) for text, new in found if new != original])
+            if len(changes) > INDEXED_SITES:
+                changes = rng.sample(changes, INDEXED_SITES)
+            for text, new in changes:
+                made.append((kind, f"{side}: {text}", replace(claim, **{side: new})))
+        for k in PERTURBATIONS:
+            text, new = perturb(original, k, rng)
+            made.append(("perturb", f"{side}: {text}", replace(claim, **{side: new})))
+    context = claim.context
+    for index, unit in enumerate(context.unit_sums):
+        rest = context.unit_sums[:index] + context.unit_sums[index + 1 :]
+        mutated = replace(claim, context=replace(context, unit_sums=rest))
+        made.append(("side-condition", f"side condition {unit.text()} removed", mutated))
+    for index, (a, b) in enumerate(context.distinct):
+        rest = context.distinct[:index] + context.distinct[index + 1 :]
+        mutated = replace(claim, context=replace(context, distinct=rest))
+        made.append(("side-condition", f"side condition {a} ≠ {b} removed", mutated))
+    return [(kind, text, mutated) for kind, text, mutated in made if well_formed(mutated)]
+
+
+def well_formed(claim: IndexedClaim) -> bool:
+    """Every free index of the sides has a declared range, every size is declared."""
+    context = claim.context
+    try:
+        free = free_indices(sympy.sympify(claim.lhs)) | free_indices(sympy.sympify(claim.rhs))
+    except NoRule:
+        return False
+    return all(
+        s in context.ranges or s in context.sizes or not s.is_integer
+        for s in free
+        if isinstance(s, sympy.Symbol)
+    )
+
+
+def index_swaps(context):
+    """z_k → z_m in one place (two free indices of one range), and two bases of one shape
+    (y ↔ ŷ) exchanged in one place or throughout the side."""
+
+    def operator(expr, rng):
+        found = []
+        for path, node, bound in indexed_sites(expr):
+            for position, index in enumerate(node.indices):
+                if index in bound or index not in context.ranges:
+                    continue
+                for other in sorted(context.ranges, key=str):
+                    if other == index or other in bound:
+                        continue
+                    if context.ranges[other] != context.ranges[index]:
+                        continue
+                    indices = list(node.indices)
+                    indices[position] = other
+                    new = node.base[tuple(indices)]
+                    found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}"))
+            for base in same_shape(node.base.label, context):
+                new = IndexedBase(base, real=True)[node.indices]
+                found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}"))
+        bases = sorted({n.base for _, n, _ in indexed_sites(expr)}, key=str)
+        for i, a in enumerate(bases):
+            for b in bases[i + 1 :]:
+                shape = context.shapes.get(a)
+                if shape is not None and shape == context.shapes.get(b):
+                    found.append((f"{a} ↔ {b} throughout", expr.xreplace({a: b, b: a})))
+        return found
+
+    return operator
+
+
+def numbered(found):
+    """The same change at two places told apart: "ŷ_k → ŷ_m (place 2)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for text, new in found:
+        seen[text] = seen.get(text, 0) + 1
+        out.append((text if seen[text] == 1 else f"{text} (place {seen[text]})", new))
+    return out
+
+
+def same_shape(label, context) -> list:
+    bases = {str(b): b for b in context.shapes}
+    mine = context.shapes.get(bases.get(str(label)))
+    return sorted(
+        (str(b) for b in context.shapes if str(b) != str(label) and context.shapes[b] == mine),
+        key=str,
+    )
+
+
+def indexed_sites(expr, path=(), bound=frozenset()):
+    """(path, z[k], indices bound by enclosing sums) for every indexed symbol, a derivative's
+    variables included (path ends in ("var", i) there)."""
+    if isinstance(expr, Indexed):
+        yield path, expr, bound
+        return
+    if isinstance(expr, sympy.Derivative):
+        yield from indexed_sites(expr.expr, (*path, 0), bound)
+        for i, variable in enumerate(expr.variables):
+            if isinstance(variable, Indexed):
+                yield (*path, ("var", i)), variable, bound
+        return
+    if isinstance(expr, Sum):
+        (j, _, _), *_ = expr.limits
+        yield from indexed_sites(expr.function, (*path, 0), bound | {j})
+        return
+    for index, arg in enumerate(expr.args):
+        if isinstance(arg, sympy.Expr) and not isinstance(arg, IndexedBase):
+            yield from indexed_sites(arg, (*path, index), bound)
+
+
+def at_site(expr, path, new, text):
+    return text, replace_site(expr, path, new)
+
+
+def replace_site(expr, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(head, tuple):  # a derivative's variable
+        variables = list(expr.variables)
+        variables[head[1]] = new
+        return sympy.Derivative(expr.expr, *variables)
+    args = list(expr.args)
+    args[head] = replace_site(args[head], rest, new)
+    return expr.func(*args)

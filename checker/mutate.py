@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from .api import claim_seed, run_claims
+from .api import claim_seed, run_claims, step_result
 from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
-from .equivalence import still_true
+from .equivalence import still_true, still_true_indexed
+from .indices.instantiate import instances
 from .mutants import KINDS, Mutant, flat, generate, stable_seed
 
 NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -44,11 +45,13 @@ class MutationReport:
     seconds: float  # the whole run
     equivalence_seconds: float  # the part spent setting equivalent mutants aside
 
-    def count(self, status: str, kind: str | None = None) -> int:
+    def count(self, status: str, kind: str | None = None, derivation: str | None = None) -> int:
         return sum(
             1
             for o in self.outcomes
-            if o.status == status and (kind is None or o.mutant.kind == kind)
+            if o.status == status
+            and (kind is None or o.mutant.kind == kind)
+            and (derivation is None or o.mutant.derivation == derivation)
         )
 
     @property
@@ -64,6 +67,10 @@ class MutationReport:
         for o in self.outcomes:
             table[o.mutant.kind][o.status] += 1
         return [(kind, counts) for kind, counts in table.items() if counts]
+
+    def derivations(self) -> list[str]:
+        """The derivations mutated, in the order of the run."""
+        return list(dict.fromkeys(o.mutant.derivation for o in self.outcomes))
 
 
 def status_of(verdict: str) -> str:
@@ -86,11 +93,59 @@ def choose(mutants: list[Mutant], seed: int, sample: int | None, equivalent_seed
             break
         if undefined(mutant.claim):
             undefined_ones.append(mutant)
-        elif still_true(mutant.claim, mutant.entries, seed=equivalent_seed):
+        elif is_equivalent(mutant, equivalent_seed):
             equivalent.append(mutant)
         else:
             to_run.append(mutant)
     return to_run, equivalent, undefined_ones
+
+
+def is_equivalent(mutant: Mutant, seed: int) -> bool:
+    if mutant.indexed:
+        return still_true_indexed(mutant.claim, seed=seed)
+    return still_true(mutant.claim, mutant.entries, seed=seed)
+
+
+def check_mutants(
+    mutants, seed: int = 0, points: int = DEFAULT_POINTS, timeout=None, progress=None
+) -> list[MutantOutcome]:
+    """Each mutant through the normal checker. A line for a symbolic K is checked as
+    `verify_derivations` checks it: the index rules' proof and the instances at seeded sizes,
+    combined into one StepResult; all mutants' claims go to the pool in big batches."""
+    plans = [plan(m, seed, i) for i, m in enumerate(mutants)]
+    results = []
+    for first in range(0, len(plans), CHUNK):  # in chunks, so that progress can be shown
+        chunk = plans[first : first + CHUNK]
+        claims = [c for claims, _ in chunk for c in claims]
+        seeds = [s for _, seeds in chunk for s in seeds]
+        done = iter(run_claims(claims, seeds, points, timeout))
+        for claims, _ in chunk:
+            results.append(step_result(claims, tuple(next(done) for _ in claims)))
+        if progress is not None:
+            progress(len(results), len(mutants), sum(r.verdict != "refuted" for r in results))
+    return [
+        MutantOutcome(m, status_of(r.verdict), r.verdict, r.message, seconds_of(r))
+        for m, r in zip(mutants, results)
+    ]
+
+
+def plan(mutant: Mutant, seed: int, number: int) -> tuple[tuple, list[int]]:
+    """The claims a mutant is checked by, and their seeds."""
+    part = f"mutant {number}"
+    if not mutant.indexed:
+        claim = mutant.claim
+        return (claim,), [claim_seed(seed, mutant.derivation, mutant.step, part, mutant.label)]
+    sizes_seed = claim_seed(seed, mutant.derivation, mutant.step, part, "sizes")
+    claims = (mutant.claim, *instances(mutant.claim, sizes_seed))
+    seeds = [
+        claim_seed(seed, mutant.derivation, mutant.step, part, c.context.label) for c in claims
+    ]
+    return claims, seeds
+
+
+def seconds_of(result) -> float:
+    proof = result.proof.seconds if result.proof is not None else 0.0
+    return proof + sum(c.seconds for c in result.claims)
 
 
 def undefined(claim) -> bool:
@@ -117,20 +172,9 @@ def run_mutation(
         mutants, seed, sample, stable_seed("equivalence", seed)
     )
     equivalence_seconds = time.perf_counter() - start
-    seeds = [
-        claim_seed(seed, m.derivation, m.step, f"mutant {i}", m.label) for i, m in enumerate(to_run)
-    ]
-    results = []
-    for first in range(0, len(to_run), CHUNK):  # in chunks, so that progress can be shown
-        chunk = slice(first, first + CHUNK)
-        results += run_claims([m.claim for m in to_run[chunk]], seeds[chunk], points, timeout)
-        progress(len(results), len(to_run), sum(r.verdict != "refuted" for r in results))
     outcomes = [MutantOutcome(m, "equivalent") for m in equivalent]
     outcomes += [MutantOutcome(m, "undefined") for m in undefined_ones]
-    outcomes += [
-        MutantOutcome(m, status_of(r.verdict), r.verdict, r.message, r.seconds)
-        for m, r in zip(to_run, results)
-    ]
+    outcomes += check_mutants(to_run, seed, points, timeout, progress)
     order = {id(m): i for i, m in enumerate(mutants)}
     outcomes.sort(key=lambda o: order[id(o.mutant)])
     return MutationReport(

@@ -9,14 +9,16 @@ from .mutate import MutationReport
 
 WIDTH = 80
 COLUMNS = ("generated", "equivalent", "undefined", "killed", "survived", "false pass")
+NARROW = (("gen.", 6), ("equiv.", 8), ("undef.", 8), ("killed", 8), ("survived", 10),
+          ("false pass", 12))  # fmt: skip  # the columns of the table by derivation
 
 
-def counts(report: MutationReport, kind: str | None = None) -> dict[str, int]:
-    equivalent = report.count("equivalent", kind)
-    undefined = report.count("undefined", kind)
-    killed = report.count("killed", kind)
-    false_passes = report.count("false pass", kind)
-    errors = report.count("error", kind)
+def counts(report: MutationReport, kind: str | None = None, derivation: str | None = None):
+    equivalent = report.count("equivalent", kind, derivation)
+    undefined = report.count("undefined", kind, derivation)
+    killed = report.count("killed", kind, derivation)
+    false_passes = report.count("false pass", kind, derivation)
+    errors = report.count("error", kind, derivation)
     return {
         "generated": equivalent + undefined + killed + false_passes + errors,
         "equivalent": equivalent,
@@ -39,6 +41,11 @@ def render_mutation_text(report: MutationReport) -> str:
         lines.append(f"{kind:<14}" + "".join(f"{row[c]:>11}" for c in COLUMNS))
     total = counts(report)
     lines.append(f"{'total':<14}" + "".join(f"{total[c]:>11}" for c in COLUMNS))
+    lines += ["", f"{'derivation':<25}" + "".join(f"{t:>{w}}" for t, w in NARROW)]
+    for name in report.derivations():
+        row = counts(report, derivation=name)
+        cells = "".join(f"{row[c]:>{w}}" for c, (_, w) in zip(COLUMNS, NARROW))
+        lines.append(f"{name:<25.25}" + cells)
     if report.survivors:
         lines += ["", "survivors (each a bug in the checker):"]
         for o in report.survivors:
@@ -69,6 +76,7 @@ def render_mutation_json(report: MutationReport) -> str:
         "equivalence_seconds": report.equivalence_seconds,
         "summary": counts(report),
         "by_kind": {kind: counts(report, kind) for kind, _ in report.by_kind()},
+        "by_derivation": {name: counts(report, derivation=name) for name in report.derivations()},
         "passed": report.passed,
         "mutants": [
             {

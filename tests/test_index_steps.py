@@ -11,7 +11,7 @@ from checker.indices import IndexedClaim, IndexProof
 from checker.indices.instantiate import choose_sizes, concrete, instances
 from checker.report_json import render_json
 from checker.results import ClaimResult, StepResult
-from derivations.index_classes import K, L, context, j, k, m, y, yhat, z
+from derivations.index_classes import D, K, L, context, d, j, k, m, x, y, yhat, z
 
 SOFTMAX = context(label_sum=False)
 LABELS = context(label_sum=True)
@@ -138,3 +138,16 @@ def test_instance_gives_a_value_to_a_free_index_not_to_a_summation_index_of_that
     y1, y2 = (sympy.Symbol(f"y{i}", real=True) for i in (1, 2))
     yhat1 = sympy.Symbol("yhat1", real=True)
     assert at2.lhs[0] == (y1 + y2) * yhat1
+
+
+def test_the_last_instance_has_every_size_and_index_at_its_largest():
+    # Regression (found by `derivcheck mutate`): softmax-matrix-gradients step 3 with a term
+    # multiplied by the index d was confirmed, every instance drawn at D = 1 (so d = 1).
+    weights = context(label_sum=False, weights=True)
+    claim = IndexedClaim(x[d] * d, x[d], weights)  # wrong for every d > 1
+    for seed in range(30):
+        chosen = choose_sizes(weights, seed)
+        assert chosen[-1][D] == weights.sizes[D][1]
+        assert [v[D] for v in chosen] == sorted(v[D] for v in chosen)
+        last = instances(claim, seed)[-1]
+        assert last.lhs != last.rhs  # the entry at d = D = 3

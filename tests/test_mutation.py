@@ -3,17 +3,20 @@ only mutants that are still true, and a seeded sample of mutants of the notes is
 
 import json
 import random
+from dataclasses import replace
 
 import pytest
-from sympy import Derivative, Eq, Matrix, Rational, Symbol, exp, log, sympify
+from sympy import Derivative, Eq, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, log, sympify
 
 import derivations
 from checker.cli import main
 from checker.domains import solve_given
-from checker.equivalence import still_true
+from checker.equivalence import still_true, still_true_indexed
 from checker.functions import sigmoid
+from checker.indices import IndexedClaim
 from checker.model import Claim, Context
 from checker.mutants import (
+    Mutant,
     add_factor,
     claim_mutants,
     constant,
@@ -22,14 +25,27 @@ from checker.mutants import (
     exponent,
     flip_sign,
     generate,
+    index_swaps,
+    indexed_mutants,
     perturb,
     sigmoid_changes,
     swap,
 )
-from checker.mutate import MutantOutcome, MutationReport, run_mutation, undefined
+from checker.mutate import (
+    MutantOutcome,
+    MutationReport,
+    check_mutants,
+    choose,
+    run_mutation,
+    undefined,
+)
 from checker.mutation_report import render_mutation_json, render_mutation_text
 from checker.prepare import prepare
 from checker.symbolic import QUICK, check_symbolic
+from derivations.index_classes import D, K, L, N, k, m
+from derivations.index_classes import y as y_
+from derivations.index_classes import yhat as yhat_
+from derivations.index_classes import z as z_
 
 x, y, t, b = (Symbol(name, real=True) for name in ("x", "y", "t", "b"))
 z0, z1, z2 = (Symbol(f"z{i}", real=True) for i in range(3))
@@ -171,13 +187,100 @@ def test_a_difference_near_an_end_of_the_domain_is_found():
 
 
 SAMPLE = 200
+SYMBOLIC_SAMPLE = 60  # of them, lines written for a symbolic K (each: proof + 3 instances)
+SYMBOLIC = {"softmax-cross-entropy", "softmax-jacobian", "softmax-ce-gradients",
+            "softmax-matrix-gradients"}  # fmt: skip
 
 
-def test_a_seeded_sample_of_mutants_is_all_refuted(warm_pool):
-    report = run_mutation(derivations.ALL, seed=0, sample=SAMPLE)
+@pytest.mark.parametrize(
+    "symbolic, sample", [(False, SAMPLE - SYMBOLIC_SAMPLE), (True, SYMBOLIC_SAMPLE)]
+)
+def test_a_seeded_sample_of_mutants_is_all_refuted(warm_pool, symbolic, sample):
+    chosen = [d for d in derivations.ALL if (d.name in SYMBOLIC) == symbolic]
+    assert chosen
+    report = run_mutation(chosen, seed=0, sample=sample)
     survivors = [f"{o.mutant.name}: {o.verdict}: {o.message}" for o in report.survivors]
     assert survivors == []
-    assert report.count("killed") == SAMPLE
+    assert report.count("killed") == sample
+    killed = [o.mutant for o in report.outcomes if o.status == "killed"]
+    assert all(m.indexed == symbolic for m in killed)
+
+
+# ---------------------------------------------------------------- symbolic K
+
+
+def by_name(name):
+    (found,) = [d for d in derivations.ALL if d.name == name]
+    return found
+
+
+def true_form(name, number):
+    step = by_name(name).steps[number - 1]
+    return step.correction.indexed if step.correction is not None else step.indexed
+
+
+def test_symbolic_lines_give_mutants_of_every_kind_that_applies():
+    mutants = [m for m in generate(derivations.ALL) if m.indexed]
+    assert {m.derivation for m in mutants} == SYMBOLIC
+    assert {m.kind for m in mutants} >= {"sign", "drop-term", "drop-factor", "add-factor",
+                                         "exponent", "swap", "constant", "side-condition",
+                                         "perturb"}  # fmt: skip
+    for mutant in mutants:  # a sum's limits are never touched
+        for side in (mutant.claim.lhs, mutant.claim.rhs):
+            for total in sympify(side).atoms(Sum):
+                (_, low, high) = total.limits[0]
+                assert low == 1 and high in (K, N, D)
+
+
+def test_an_index_swap_in_a_softmax_jacobian_line_is_made_and_killed(warm_pool):
+    claim = true_form("softmax-jacobian", 11)  # −ŷ_k ŷ_m, k ≠ m
+    rhs = sympify(claim.rhs)
+    swapped = {new for _, new in index_swaps(claim.context)(rhs, random.Random(0))}
+    assert -(yhat_[m] ** 2) in swapped and -(yhat_[k] ** 2) in swapped
+    made = [(kind, text, c) for kind, text, c in indexed_mutants(claim, random.Random(0))]
+    assert any(kind == "swap" and "→ yhat[m]" in text for kind, text, _ in made)
+    mutant = Mutant(
+        "softmax-jacobian",
+        11,
+        "",
+        "swap",
+        "ŷ_k → ŷ_m",
+        replace(claim, rhs=-(yhat_[m] ** 2)),
+        claim,
+        None,
+    )
+    assert not still_true_indexed(mutant.claim)
+    (outcome,) = check_mutants([mutant])
+    assert outcome.status == "killed" and outcome.verdict == "refuted"
+
+
+def test_an_equivalent_indexed_mutant_is_set_aside():
+    claim = true_form("softmax-jacobian", 12)  # δ_km ŷ_k − ŷ_k ŷ_m
+    same = replace(claim, rhs=KroneckerDelta(k, m) * yhat_[m] - yhat_[k] * yhat_[m])
+    wrong = replace(claim, rhs=KroneckerDelta(k, m) * yhat_[m] - yhat_[k] * yhat_[k])
+    mutants = [Mutant("softmax-jacobian", 12, "", "swap", text, c, claim, None)
+               for text, c in (("δ_km ŷ_m", same), ("ŷ_k ŷ_k", wrong))]  # fmt: skip
+    to_run, equivalent, undefined_ones = choose(mutants, 0, None, 0)
+    assert equivalent == mutants[:1] and to_run == mutants[1:] and undefined_ones == []
+
+
+def test_removing_the_label_sum_from_dl_dz_is_not_equivalent_and_killed(warm_pool):
+    # dL/dz_m = ŷ_m − y_m holds only because the labels sum to 1.
+    context = true_form("softmax-ce-gradients", 12).context
+    claim = IndexedClaim(Derivative(L, z_[m]), yhat_[m] - y_[m], context)
+    assert context.unit_sums
+    (removed,) = [
+        (text, made)
+        for kind, text, made in indexed_mutants(claim, random.Random(0))
+        if kind == "side-condition"
+    ]
+    assert removed[0] == "side condition Σ_k y_k = 1 removed"
+    mutant = Mutant("softmax-ce-gradients", 0, "", "side-condition", *removed, claim, None)
+    assert mutant.claim.context.unit_sums == ()
+    assert mutant.claim.lhs == mutant.original.lhs and mutant.claim.rhs == mutant.original.rhs
+    assert still_true_indexed(mutant.original) and not still_true_indexed(mutant.claim)
+    (outcome,) = check_mutants([mutant])
+    assert outcome.status == "killed"
 
 
 def test_a_survivor_fails_the_run_and_is_listed():

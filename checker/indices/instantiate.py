@@ -23,7 +23,12 @@ MAX_ENTRIES = 1  # values of the free indices checked per instance and pattern, 
 
 
 def choose_sizes(context: IndexContext, seed: int) -> list[dict]:
-    """At least three assignments of the sizes, the first size taking distinct values."""
+    """At least three assignments of the sizes, the first size taking distinct values.
+
+    Every size is spread the same way (distinct values where its range allows, in increasing
+    order), so the last instance has every size at its largest drawn value: with D drawn 1
+    three times, a slip visible only at an index d > 1 (a factor d, say) would never be seen.
+    """
     rng = random.Random(seed)
     sizes = list(context.sizes)
     if not sizes:
@@ -32,7 +37,21 @@ def choose_sizes(context: IndexContext, seed: int) -> list[dict]:
     low, high = context.sizes[first]
     values = list(range(low, high + 1))
     chosen = sorted(rng.sample(values, min(MIN_INSTANCES, len(values))))
-    return [{first: v, **{s: rng.randint(*context.sizes[s]) for s in others}} for v in chosen]
+    spread = {s: spread_values(context.sizes[s], len(chosen), rng) for s in others}
+    return [
+        {first: v, **{s: spread[s][position] for s in others}} for position, v in enumerate(chosen)
+    ]
+
+
+def spread_values(bounds, count: int, rng: random.Random) -> list[int]:
+    """`count` values in `bounds`, increasing, distinct where there are enough, the largest
+    of the range among them."""
+    low, high = bounds
+    values = list(range(low, high + 1))
+    picked = [high, *rng.sample(values[:-1], min(count - 1, len(values) - 1))]
+    while len(picked) < count:
+        picked.append(rng.choice(values))
+    return sorted(picked)
 
 
 def label(values: dict) -> str:
@@ -40,12 +59,21 @@ def label(values: dict) -> str:
 
 
 def instances(claim: IndexedClaim, seed: int) -> tuple[Claim, ...]:
+    """The claim at seeded sizes: a random entry per pattern of its free indices, and at the
+    largest sizes the last entry (every free index at its largest value) instead."""
     rng = random.Random(seed + 1)
-    return tuple(concrete(claim, values, rng) for values in choose_sizes(claim.context, seed))
+    chosen = choose_sizes(claim.context, seed)
+    return tuple(
+        concrete(claim, values, rng, last=position == len(chosen) - 1)
+        for position, values in enumerate(chosen)
+    )
 
 
-def concrete(claim: IndexedClaim, values: dict, rng: random.Random | None = None) -> Claim:
-    """The claim at sizes `values`, one entry per value of its free indices (a random few)."""
+def concrete(
+    claim: IndexedClaim, values: dict, rng: random.Random | None = None, last: bool = False
+) -> Claim:
+    """The claim at sizes `values`, one entry per value of its free indices (a random few;
+    with `last`, the last of each pattern: the free indices at their largest values)."""
     context = claim.context
     lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
     used = (free_indices(lhs) | free_indices(rhs)) & set(context.ranges)
@@ -65,7 +93,11 @@ def concrete(claim: IndexedClaim, values: dict, rng: random.Random | None = None
             (
                 a
                 for group in patterns.values()
-                for a in rng.sample(group, min(MAX_ENTRIES, len(group)))
+                for a in (
+                    group[-MAX_ENTRIES:]
+                    if last
+                    else rng.sample(group, min(MAX_ENTRIES, len(group)))
+                )
             ),
             key=lambda a: tuple(a.values()),
         )
