@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from samples import SIGMOID_FILE
 from sympy import Symbol
 
 from checker import verify_step
@@ -14,26 +15,6 @@ from checker.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A user's derivations file: one true step, one false.
-SIGMOID_FILE = """
-    from sympy import Derivative, Symbol
-
-    from checker.dsl import Instance, derivation, step
-    from checker.functions import sigmoid
-    from checker.model import Context
-
-    z = Symbol("z", real=True)
-    s = sigmoid(z)
-
-    DERIVATION = derivation(
-        "user-sigmoid", "σ′ by hand", "test file",
-        instances=[Instance(Context(domains={z: (-4.0, 4.0)}))],
-        steps=[
-            step(r"\\sigma' = \\sigma (1 - \\sigma)", (Derivative(s, z), s * (1 - s))),
-            step(r"\\sigma' = \\sigma (1 + \\sigma)", (Derivative(s, z), s * (1 + s))),
-        ],
-    )
-"""
 
 # True, but SymPy cannot simplify it within a short time limit: only confirmed.
 TRIG_FILE = """

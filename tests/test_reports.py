@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from samples import SIGMOID_FILE
 
 from checker.cli import main
 from checker.report_html import latex_math, render_html
@@ -124,33 +125,12 @@ def test_html_of_a_report_renders_without_the_checks(steady):
     assert render_html(steady) == render_html(steady)
 
 
-SLIPPED = """
-    from sympy import Derivative, Symbol
-
-    from checker.dsl import Instance, derivation, step
-    from checker.functions import sigmoid
-    from checker.model import Context
-
-    z = Symbol("z", real=True)
-    s = sigmoid(z)
-
-    DERIVATION = derivation(
-        "user-sigmoid", "σ′ by hand", "test file",
-        instances=[Instance(Context(domains={z: (-4.0, 4.0)}))],
-        steps=[
-            step(r"\\sigma' = \\sigma (1 - \\sigma)", (Derivative(s, z), s * (1 - s))),
-            step(r"\\sigma' = \\sigma (1 + \\sigma)", (Derivative(s, z), s * (1 + s))),
-        ],
-    )
-"""
-
-
 @pytest.fixture(scope="module")
 def slipped_run(tmp_path_factory):
     """A derivation with a slip at step 2, verified with every CI output and annotations on."""
     folder = tmp_path_factory.mktemp("slipped")
     source = folder / "slipped.py"
-    source.write_text(textwrap.dedent(SLIPPED), encoding="utf-8")
+    source.write_text(textwrap.dedent(SIGMOID_FILE), encoding="utf-8")
     outputs = {form: folder / f"r.{form}" for form in ("xml", "md", "html")}
     argv = ["verify", "--path", str(source)]
     for path in outputs.values():
