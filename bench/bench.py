@@ -62,7 +62,7 @@ def index_proofs() -> None:
 
 
 def proof_against_size() -> None:
-    from checker.engine import check_claim
+    from checker.checks.engine import check_claim
     from checker.indices import prove
     from checker.indices.instantiate import concrete
     from derivations.index_classes import K

@@ -10,9 +10,9 @@ import textwrap
 import time
 from enum import IntEnum
 
-from .api import MAX_TIMEOUT
-from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
-from .loader import LoadError, builtin, first_line, load_path, select
+from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from .run.api import MAX_TIMEOUT
+from .sources.loader import LoadError, builtin, first_line, load_path, select
 
 
 class ExitCode(IntEnum):
@@ -115,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_mutate(commands) -> None:
-    from .mutants import KINDS
+    from .mutation.mutants import KINDS
 
     mutate = commands.add_parser(
         "mutate", help="mutation testing: wrong variants of every step must be refuted"
@@ -192,14 +192,14 @@ def run(args) -> int:
     else:
         sys.stdout.write(render(report, args.format or "text", args, stdout=True))
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from .report_github import render_annotations
+        from .reports.github import render_annotations
 
         sys.stdout.write(render_annotations(report))
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
 def explain(args, derivations) -> int:
-    from .report_explain import render_explain
+    from .reports.explain import render_explain
 
     if len(derivations) != 1:
         raise LoadError("explain needs exactly one derivation NAME")
@@ -210,7 +210,7 @@ def explain(args, derivations) -> int:
 
 def check(args, derivations, steps, describe=False):
     """The report of one run, with a progress bar on a terminal once it takes over a second."""
-    from .api import verify_derivations
+    from .run.api import verify_derivations
 
     progress = ProgressBar() if sys.stderr.isatty() else None
     try:
@@ -241,25 +241,25 @@ def render(report, form: str, args, quiet: bool | None = None, stdout: bool = Fa
     """The report in one format; colour and the terminal's width only for a terminal."""
     quiet = args.quiet if quiet is None else quiet
     if form == "text":
-        from .report_terminal import render_terminal
+        from .reports.terminal import render_terminal
 
         terminal = stdout and sys.stdout.isatty()
         color = terminal and not os.environ.get("NO_COLOR")
         width = min(max(shutil.get_terminal_size().columns, 60), 120) if terminal else 80
         return render_terminal(report, width=width, color=color, verbose=args.verbose, quiet=quiet)
     if form == "json":
-        from .report_json import render_json
+        from .reports.json import render_json
 
         return render_json(report)
     if form == "html":
-        from .report_html import render_html
+        from .reports.html import render_html
 
         return render_html(report)
     if form == "junit":
-        from .report_junit import render_junit
+        from .reports.junit import render_junit
 
         return render_junit(report)
-    from .report_markdown import render_markdown
+    from .reports.markdown import render_markdown
 
     return render_markdown(report)
 
@@ -290,8 +290,8 @@ class ProgressBar:
 
 
 def mutate(args, derivations) -> int:
-    from .mutate import run_mutation
-    from .mutation_report import render_mutation_json, render_mutation_text
+    from .mutation.mutate import run_mutation
+    from .mutation.report import render_mutation_json, render_mutation_text
 
     def progress(done, total, survivors):
         print(f"derivcheck mutate: {done}/{total} checked, {survivors} survived", file=sys.stderr)

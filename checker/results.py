@@ -3,13 +3,47 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from .indices.model import IndexProof
 from .model import Derivation, Step
 
 Verdict = Literal["proved", "confirmed", "refuted", "error"]
 VERDICTS: tuple[Verdict, ...] = ("proved", "confirmed", "refuted", "error")
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """One rule of the certificate: its name, how often it fired in a row, and a first example."""
+
+    rule: str
+    count: int = 1
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class IndexProof:
+    """What the index rules found for a symbolic-K claim.
+
+    status: "proved" (the rules bring lhs − rhs to zero; `rules` is the certificate), "not proved"
+    (a residual is left), "error" (no rule applies to something in the claim, or it timed out).
+    """
+
+    status: str
+    rules: tuple[RuleUse, ...] = ()
+    strategy: str = ""  # which shorthands were written out
+    residual: str = ""
+    holds_only_if: str = ""  # a side condition that makes the residual zero
+    condition_proved: bool = False  # the step with that condition added is proved by the rules
+    condition_checked: str = ""  # the step with that condition, at the concrete sizes
+    condition: Any = None  # the IndexContext with that condition added (not in the JSON)
+    sizes: str = ""  # "K" or "K, D, N": what the proof is for all of
+    instances: tuple[str, ...] = ()  # labels of the concrete sizes checked, e.g. "K=7"
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def proved(self) -> bool:
+        return self.status == "proved"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sympy
 from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
 
 from checker import sigmoid, verify_step
-from checker.loader import LoadError, load_path
+from checker.sources.loader import LoadError, load_path
 
 x, y = Symbol("x", real=True), Symbol("y", real=True)
 x_positive = Symbol("x", positive=True)  # same name as x, different assumptions

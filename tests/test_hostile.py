@@ -130,12 +130,12 @@ def test_debug_still_reports_bad_input_as_error(hostile_path, capsys):
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch, capsys):
     """A bug in derivcheck itself: exit 3 and one line; --debug lets the traceback through."""
-    import checker.api
+    import checker.run.api
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug\nsecond line")
 
-    monkeypatch.setattr(checker.api, "verify_derivations", broken)
+    monkeypatch.setattr(checker.run.api, "verify_derivations", broken)
     assert main(["verify", "sigmoid-derivative"]) == 3
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err

@@ -9,7 +9,7 @@ from checker import verify_derivations
 from checker.dsl import derivation, for_all, step
 from checker.indices import IndexedClaim, IndexProof
 from checker.indices.instantiate import choose_sizes, concrete, instances
-from checker.report_json import render_json
+from checker.reports.json import render_json
 from checker.results import ClaimResult, StepResult
 from derivations.index_classes import D, K, L, context, d, j, k, m, x, y, yhat, z
 

@@ -9,13 +9,15 @@ import pytest
 from sympy import Derivative, Eq, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, log, sympify
 
 import derivations
+from checker.checks.domains import solve_given
+from checker.checks.prepare import prepare
+from checker.checks.symbolic import QUICK, check_symbolic
 from checker.cli import main
-from checker.domains import solve_given
-from checker.equivalence import still_true, still_true_indexed
 from checker.functions import sigmoid
 from checker.indices import IndexedClaim
 from checker.model import Claim, Context
-from checker.mutants import (
+from checker.mutation.equivalence import still_true, still_true_indexed
+from checker.mutation.mutants import (
     Mutant,
     add_factor,
     claim_mutants,
@@ -31,7 +33,7 @@ from checker.mutants import (
     sigmoid_changes,
     swap,
 )
-from checker.mutate import (
+from checker.mutation.mutate import (
     MutantOutcome,
     MutationReport,
     check_mutants,
@@ -39,9 +41,7 @@ from checker.mutate import (
     run_mutation,
     undefined,
 )
-from checker.mutation_report import render_mutation_json, render_mutation_text
-from checker.prepare import prepare
-from checker.symbolic import QUICK, check_symbolic
+from checker.mutation.report import render_mutation_json, render_mutation_text
 from derivations.index_classes import D, K, L, N, k, m
 from derivations.index_classes import y as y_
 from derivations.index_classes import yhat as yhat_

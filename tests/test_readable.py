@@ -2,7 +2,7 @@
 
 import pytest
 
-from checker.readable import to_text
+from checker.reports.readable import to_text
 
 
 @pytest.mark.parametrize(

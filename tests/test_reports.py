@@ -20,11 +20,11 @@ import pytest
 from samples import SIGMOID_FILE
 
 from checker.cli import main
-from checker.report_html import latex_math, render_html
-from checker.report_junit import render_junit
-from checker.report_markdown import render_markdown
-from checker.report_terminal import render_terminal
-from checker.report_text import WIDTH
+from checker.reports.html import latex_math, render_html
+from checker.reports.junit import render_junit
+from checker.reports.markdown import render_markdown
+from checker.reports.terminal import render_terminal
+from checker.reports.text import WIDTH
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # JAX's float64 errors may differ in the last bits between versions and machines.

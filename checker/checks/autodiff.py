@@ -15,11 +15,11 @@ import mpmath
 import numpy as np
 import sympy
 
+from ..results import AutodiffResult, Counterexample, Slice
 from .mpeval import MpFunction
 from .numeric import MAX_DIGITS, SHOWN_DIGITS, Evaluations, evaluate
 from .prepare import InputError
 from .prepare import evaluate as carry_out
-from .results import AutodiffResult, Counterexample, Slice
 from .slices import line_through
 from .translate import Untranslatable, key, to_jax
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import sympy
 
+from ..model import Claim
+from ..results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 from .deadline import OutOfTime, budget
 from .domains import draw, resolve_domains, solve_given
-from .model import Claim
 from .prepare import InputError, prepare
-from .results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 
 DEFAULT_POINTS = 20
 DEFAULT_TIMEOUT = 10.0  # seconds per claim; the symbolic check gets what the others leave

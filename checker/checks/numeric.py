@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import mpmath
 
+from ..results import Counterexample, NumericResult, Slice
 from .domains import Sample
 from .mpeval import MpFunction
 from .prepare import Prepared
-from .results import Counterexample, NumericResult, Slice
 from .slices import line_through
 
 # Tolerances of the numeric check, in one place.

@@ -11,8 +11,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .functions import EXPLICIT_FORMS
-from .model import Claim
+from ..functions import EXPLICIT_FORMS
+from ..model import Claim
 
 
 class InputError(ValueError):

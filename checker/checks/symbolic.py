@@ -12,10 +12,10 @@ from collections import Counter
 
 import sympy
 
+from ..results import Attempt, SymbolicResult
 from .deadline import OutOfTime, budget
 from .domains import SideConditions
 from .prepare import Prepared
-from .results import Attempt, SymbolicResult
 
 
 def exp_to_rational(expr):

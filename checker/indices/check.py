@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..deadline import OutOfTime, budget
+from ..checks.deadline import OutOfTime, budget
 from ..results import ClaimResult
 from .model import IndexedClaim, IndexProof
 from .prove import prove

@@ -15,7 +15,7 @@ import random
 import mpmath
 import sympy
 
-from .functions import sigmoid
+from ..functions import sigmoid
 
 DIGITS = 60
 AGREE = mpmath.mpf("1e-45")  # relative difference below which two values are the same
@@ -71,7 +71,7 @@ EQUIVALENCE_SIZES = (3, 5)  # the first size (K) at these values, clamped into i
 def still_true_indexed(claim, seed: int = 0, points: int = POINTS) -> bool:
     """A line written for a symbolic K: still true at each of two concrete sizes, with every
     entry of its free indices written out (sums expanded term by term)."""
-    from .indices.instantiate import concrete  # the claim at concrete sizes; no checker module
+    from ..indices.instantiate import concrete  # the claim at concrete sizes; no checker module
 
     for values in equivalence_sizes(claim.context):
         try:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 import sympy
 from sympy import Indexed, IndexedBase, KroneckerDelta, Sum
 
-from .functions import sigmoid
-from .indices.model import IndexedClaim
-from .indices.rules import NoRule, free_indices
-from .model import Claim, Derivation
+from ..functions import sigmoid
+from ..indices.model import IndexedClaim
+from ..indices.rules import NoRule, free_indices
+from ..model import Claim, Derivation
 
 KINDS = (
     "sign",

@@ -1,7 +1,7 @@
 """Mutation testing of the checker: every mutant that is really wrong must be refuted.
 
-Mutants (checker.mutants) still equal to the original are set aside by an independent
-high-precision comparison (checker.equivalence), and so are those SymPy evaluated to zoo (a
+Mutants (checker.mutation.mutants) still equal to the original are set aside by an independent
+high-precision comparison (checker.mutation.equivalence), and so are those SymPy evaluated to zoo (a
 division by zero, an input error by design); every other one goes through the normal
 checker (`run_claims`, the worker pool, the default points and time limit). Refuted is a kill;
 anything else is a survivor, and proved or confirmed is a false pass: a bug in the checker.
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from .api import claim_seed, run_claims, step_result
-from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from ..indices.instantiate import instances
+from ..run.api import claim_seed, run_claims, step_result
 from .equivalence import still_true, still_true_indexed
-from .indices.instantiate import instances
 from .mutants import KINDS, Mutant, flat, generate, stable_seed
 
 NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)

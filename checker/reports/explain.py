@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from ..results import ClaimResult, Report, StepResult
+from .json import relative_path
 from .readable import to_text
-from .report_json import relative_path
-from .report_text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
-from .results import ClaimResult, Report, StepResult
+from .text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
 
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).

@@ -3,8 +3,8 @@ derivations module that defines it."""
 
 from __future__ import annotations
 
-from .report_json import relative_path
-from .results import Report
+from ..results import Report
+from .json import relative_path
 
 
 def render_annotations(report: Report) -> str:

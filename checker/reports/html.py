@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import html
 
-from .report_explain import claim_lines
-from .report_terminal import check_lines
-from .report_text import MARKS, header, proof_lines, summary_line
-from .results import ClaimResult, Report, StepOutcome, StepResult
+from ..results import ClaimResult, Report, StepOutcome, StepResult
+from .explain import claim_lines
+from .terminal import check_lines
+from .text import MARKS, header, proof_lines, summary_line
 
 NAMES = {"<mi>yhat</mi>": "<mi>ŷ</mi>"}  # symbol names the MathML printer spells out
 CSS = """
@@ -80,9 +80,9 @@ def render_html(report: Report) -> str:
 
 
 def plots():
-    from . import report_plots  # matplotlib only when an HTML report is drawn
+    from . import plots as drawing  # matplotlib only when an HTML report is drawn
 
-    return report_plots
+    return drawing
 
 
 def esc(text) -> str:

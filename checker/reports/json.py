@@ -7,7 +7,7 @@ import math
 import os
 from dataclasses import asdict
 
-from .results import ClaimResult, Counterexample, Report, StepOutcome, StepResult
+from ..results import ClaimResult, Counterexample, Report, StepOutcome, StepResult
 
 SCHEMA = "derivcheck-report/1"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ..results import Report, StepOutcome
+from .json import relative_path
 from .readable import to_text
-from .report_json import relative_path
-from .report_text import counterexample_lines
-from .results import Report, StepOutcome
+from .text import counterexample_lines
 
 
 def render_junit(report: Report) -> str:

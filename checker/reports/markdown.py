@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..results import Report, StepOutcome
 from .readable import to_text
-from .report_text import MARKS, summary_line
-from .results import Report, StepOutcome
+from .text import MARKS, summary_line
 
 
 def render_markdown(report: Report) -> str:

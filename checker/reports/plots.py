@@ -11,7 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - after the backend is chosen
 
-from .results import Slice  # noqa: E402
+from ..results import Slice  # noqa: E402
 
 STYLE = {
     "svg.hashsalt": "derivcheck",  # the same ids every run, so the report is reproducible

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..results import Report, StepOutcome, StepResult
 from .readable import to_text
-from .report_text import (
+from .text import (
     MARKS,
     WIDTH,
     errata_lines,
@@ -21,7 +22,6 @@ from .report_text import (
     step_lines,
     summary_line,
 )
-from .results import Report, StepOutcome, StepResult
 
 STYLES = {"proved": "green", "confirmed": "cyan", "refuted": "red", "error": "bold magenta"}
 EXPECTED = "yellow"  # an erratum refuted as it should be

@@ -1,12 +1,12 @@
 """Plain-text blocks of the report that fit an 80-column terminal: a step's full story, its
-counterexample, the errata, the failures, the summary line (report_terminal lays them out)."""
+counterexample, the errata, the failures, the summary line (reports.terminal lays them out)."""
 
 from __future__ import annotations
 
 import textwrap
 
+from ..results import Counterexample, Report, StepOutcome, StepResult
 from .readable import to_text
-from .results import Counterexample, Report, StepOutcome, StepResult
 
 WIDTH = 80
 MARKS = {"proved": "✓", "confirmed": "~", "refuted": "✗", "error": "!"}

@@ -11,12 +11,12 @@ from importlib import metadata
 
 import sympy
 
-from .engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
-from .indices.instantiate import instances
-from .indices.model import IndexedClaim, IndexProof
-from .model import Claim, Context, Derivation
-from .prepare import InputError, as_sympy
-from .results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
+from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from ..checks.prepare import InputError, as_sympy
+from ..indices.instantiate import instances
+from ..indices.model import IndexedClaim, IndexProof
+from ..model import Claim, Context, Derivation
+from ..results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
 from .worker import Job, shared_pool
 
 

@@ -22,15 +22,18 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .indices.check import check_indexed
-from .indices.model import IndexedClaim
-from .model import Claim
-from .results import ClaimResult, SymbolicResult
+from ..indices.check import check_indexed
+from ..indices.model import IndexedClaim
+from ..model import Claim
+from ..results import ClaimResult, SymbolicResult
 
 GRACE = 0.7  # seconds a worker gets past the time limit before it is killed (< 1 s in all)
 STARTUP_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
 USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
 TICKETS = itertools.count()  # one per job sent, never reused within a process
+
+
+START = "from checker.run.worker import main; main()"  # a worker's interpreter runs this
 
 
 class WorkerStartError(RuntimeError):
@@ -68,7 +71,7 @@ def load_user_modules(modules: dict[str, str]) -> None:
 
 def serve(conn: Connection) -> None:
     """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
-    from . import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
+    from ..checks import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
 
     if hasattr(sys, "set_int_max_str_digits"):  # lambdify prints a claim's integers (10**5000)
         sys.set_int_max_str_digits(0)
@@ -119,9 +122,9 @@ def serve(conn: Connection) -> None:
 
 def main() -> None:
     if len(sys.argv) < 2 or not sys.argv[1].isdigit():  # by hand: can a worker start at all?
-        from . import autodiff, engine  # noqa: F401
+        from ..checks import autodiff, engine  # noqa: F401
 
-        print("checker.worker: SymPy, mpmath and JAX import; workers can start")
+        print("checker.run.worker: SymPy, mpmath and JAX import; workers can start")
         return
     sock = socket.socket(fileno=int(sys.argv[1]))
     serve(Connection(sock.detach()))
@@ -151,15 +154,20 @@ class Pool:
         if self.startup_failures >= STARTUP_FAILURES:
             raise WorkerStartError(
                 f"{self.startup_failures} worker processes died before they were ready; "
-                "run `python -c 'from checker.worker import main; main()'` to see why"
+                "run `python -c 'from checker.run.worker import main; main()'` to see why"
             )
         parent, child = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])  # the folder that holds checker/
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         env.setdefault("JAX_PLATFORMS", "cpu")
         process = subprocess.Popen(
-            [sys.executable, "-c", "from checker.worker import main; main()", str(child.fileno())],
+            [
+                sys.executable,
+                "-c",
+                "from checker.run.worker import main; main()",
+                str(child.fileno()),
+            ],
             pass_fds=(child.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -278,7 +286,7 @@ def timed_out(worker: Worker, now: float) -> ClaimResult:
     Only a finished symbolic proof can still make it pass: without the residual probe, agreement
     at the sampled points is not enough to confirm it.
     """
-    from .engine import decide
+    from ..checks.engine import decide
 
     job = worker.job
     numeric = worker.partials.get("numeric")

@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from .model import Derivation
+from ..model import Derivation
 
 
 class LoadError(ValueError):
