@@ -215,3 +215,20 @@ def test_unusable_derivations_file(name, source, phrase, tmp_path):
 def test_claim_past_its_time_limit(warm_pool):
     lhs = Derivative(sympy.exp(x**2) * sin(x) / (1 + x**2), (x, 50))  # doit() runs for minutes
     assert_error(verify_step(lhs, 0, timeout=1), "time limit of 1 s before it could be decided")
+
+
+@pytest.mark.parametrize(
+    "symbol",
+    [
+        Symbol("c", complex=True),
+        Symbol("c"),
+        Symbol("c", imaginary=True),
+        Symbol("c", extended_real=True),  # may be ±oo
+        Symbol("c", finite=True),
+    ],
+    ids=["complex", "no-assumption", "imaginary", "extended-real", "finite-only"],
+)
+def test_symbol_not_known_to_be_real(symbol):
+    # Sampled as real, re(c) = c would be proved; SymPy does not know that c is real.
+    assert_error(verify_step(sympy.re(symbol), symbol), "real")
+    assert_error(verify_step(sympy.Abs(symbol) ** 2, symbol**2), "not")

@@ -46,9 +46,14 @@ def resolve_domains(symbols, declared) -> dict[sympy.Symbol, tuple[float, float]
         by_name[name] = interval
     domains = {}
     for s in symbols:
-        if s.is_integer or s.is_real is False:
-            kind = "an integer" if s.is_integer else "not real"
-            raise InputError(f"symbol {s} is {kind}; only real-valued symbols can be sampled")
+        if s.is_integer:
+            raise InputError(f"symbol {s} is an integer; only real-valued symbols can be sampled")
+        if not s.is_real:  # complex=True, or no assumption at all: SymPy may take it complex
+            kind = "not real" if s.is_real is False else "not known to be real"
+            raise InputError(
+                f"symbol {s} is {kind}, and the checks sample real values only; declare it "
+                f"Symbol({s.name!r}, real=True) (or positive=True, ...) if it is real"
+            )
         interval = by_name.get(s.name)
         domains[s] = default_domain(s) if interval is None else vet_interval(s, interval)
     return domains
