@@ -159,3 +159,35 @@ def test_autodiff_on_its_own_sees_the_large_logit_slip(lhs, rhs):
     absolute 2e-9 at most, is a relative 0.5 to it."""
     result = check(lhs, rhs, LOGITS, "refuted")
     assert result.deciding.autodiff.status == "refuted", result.deciding.autodiff.message
+
+
+# Constants below every precision a fixed ladder climbs: at 800 digits 1 + 10⁻¹⁰⁰⁰ is 1, so
+# lhs − rhs is exactly 0 there though the claim is false. The ladder must go beyond the claim's
+# constants (or say it cannot): refuted where 4000 digits resolve it, else an error.
+def small(k):
+    return Rational(1, 10**k)
+
+
+SMALL_CONSTANT_FORMS = {
+    "log": lambda c: (x * log(1 + c) + x, x),
+    "power": lambda c: (x ** (1 + c), x),
+    "shifted": lambda c: (sin(x + c), sin(x)),
+    "large": lambda c: (log(x + 1 / c), log(1 / c)),
+}
+
+
+@pytest.mark.parametrize("k", [1000, 1700, 5000])
+@pytest.mark.parametrize("form", SMALL_CONSTANT_FORMS.values(), ids=SMALL_CONSTANT_FORMS)
+def test_constant_below_the_ladder_is_never_a_pass(form, k):
+    lhs, rhs = form(small(k))
+    result = verify_step(lhs, rhs, domains={x: (1, 2)})
+    assert result.verdict in ("refuted", "error"), result.message
+    if k <= 1000:  # resolvable within 4000 digits: the README promises it refuted
+        assert result.verdict == "refuted", result.message
+        assert result.counterexample is not None
+
+
+@pytest.mark.parametrize("constant", [exp(-5000), exp(-2000), exp(-exp(9))], ids=str)
+def test_constant_value_below_the_ladder_is_never_a_pass(constant):
+    result = verify_step(sin(x + constant), sin(x), domains={x: (1, 2)})
+    assert result.verdict in ("refuted", "error"), result.message

@@ -7,10 +7,13 @@ of a negative number): the sides are compared as complex numbers.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
+from functools import cached_property
 
 import mpmath
+import sympy
 
 from ..results import Counterexample, NumericResult, Slice
 from .domains import Sample
@@ -23,7 +26,8 @@ WORKING_DIGITS = 50  # significant digits of the first evaluation
 AGREE_RELATIVE = mpmath.mpf("1e-40")  # relative difference below which the sides agree
 CONVERGED = mpmath.mpf("1e-3")  # a real difference changes by less than this when rechecked
 MAX_DIGITS = 4000  # the most digits a difference is resolved at; beyond, the verdict is error
-ZERO_DIGITS = 800  # a residual exactly 0 up to this many digits is taken as 0
+ZERO_DIGITS = 800  # a residual exactly 0 up to this many digits is taken as 0 ...
+ZERO_MARGIN = WORKING_DIGITS  # ... and at least this many digits beyond the claim's constants
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
 PLOT_DIGITS = 15  # digits of the values along a line through a counterexample, for a plot
@@ -68,6 +72,60 @@ class Evaluations:
             for i, pairs in enumerate(self.pairs)
         ]
         self.seconds = time.perf_counter() - start
+
+    @cached_property
+    def demand(self) -> int:
+        """The digits the claim's most extreme constant needs to show beside 1."""
+        prepared = self.prepared
+        return demanded_digits([*prepared.lhs_evaluated, *prepared.rhs_evaluated])
+
+
+def demanded_digits(exprs) -> int:
+    """The decimal digits at which the most extreme constant of `exprs` shows beside 1: the
+    digits of a rational's numerator or denominator (1 + 10⁻¹⁰⁰⁰ is 1 below 1001 digits), or
+    the decimal exponent of a constant subexpression (e^{−5000}: 2172), whichever is largest.
+
+    Below that many digits a residual can be exactly 0 though the claim is false: a residual
+    that vanishes at every precision tried is evidence of zero only beyond it."""
+    demand = 1
+    constant: dict = {}  # node -> is it free of symbols; each shared node visited once
+
+    def walk(node) -> bool:
+        nonlocal demand
+        if node in constant:
+            return constant[node]
+        if isinstance(node, sympy.Rational):
+            demand = max(demand, decimal_digits(node.p), decimal_digits(node.q))
+            is_constant = True
+        elif isinstance(node, sympy.Symbol):
+            is_constant = False
+        else:
+            is_constant = all([walk(a) for a in node.args])  # every argument walked
+            if is_constant and node.args:
+                demand = max(demand, exponent_digits(node))
+        constant[node] = is_constant
+        return is_constant
+
+    for expr in exprs:
+        walk(expr)
+    return demand
+
+
+def decimal_digits(n: int) -> int:
+    return len(str(abs(n))) if abs(n) < 10**50 else int(abs(n).bit_length() * math.log10(2)) + 1
+
+
+def exponent_digits(node) -> int:
+    """|decimal exponent| of a constant's value (0 where evalf cannot tell it quickly)."""
+    try:
+        value = sympy.Abs(node.evalf(10, maxn=60)).evalf(10, maxn=60)
+    except Exception:  # a constant evalf cannot handle: its atoms were counted anyway
+        return 0
+    if not isinstance(value, sympy.Float) or value == 0 or value._prec <= 1:
+        return 0  # no significant digit: a cancellation, which the rationals inside show
+    with mpmath.workdps(15):
+        magnitude = mpmath.mpf(value._to_mpmath(value._prec))
+        return int(abs(mpmath.floor(mpmath.log10(magnitude))))
 
 
 def check_numeric(evaluations: Evaluations) -> NumericResult:
@@ -191,13 +249,14 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
     sample, fn, count = evaluations.sample, evaluations.fn, evaluations.count
     valid = [i for i, pairs in enumerate(evaluations.pairs) if pairs is not None]
     unresolved = False
+    need = evaluations.demand + ZERO_MARGIN  # a vanishing residual counts from these digits on
     for element, residual in residuals.items():
         if residual is None:  # SymPy did not get to it: lhs − rhs itself, already compiled
             value_at = difference_at(evaluations, element)
         else:
             value_at = residual_at(MpFunction(sample.symbols, [residual]), sample)
         for index in valid:
-            outcome, estimate = settle(value_at, index)
+            outcome, estimate = settle(value_at, index, need)
             if outcome in ("zero", "skip"):
                 continue
             mismatch = None
@@ -215,6 +274,15 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
                 message=f"the sides differ by a relative {rel} at a point, resolved at "
                 f"{mismatch.dps} digits where SymPy's residual pointed",
             )
+    if unresolved and need > MAX_DIGITS:
+        return replace(
+            numeric,
+            status="unresolved",
+            message=f"the claim holds a constant that only shows at {evaluations.demand} digits "
+            f"(a rational or a value as far from 1 as 1e-{evaluations.demand}); SymPy left "
+            f"lhs − rhs ≠ 0 and the numeric check cannot go beyond {MAX_DIGITS} digits to show "
+            "it is 0; cannot decide: write the step with smaller constants",
+        )
     if unresolved:
         return replace(
             numeric,
@@ -252,10 +320,11 @@ def difference_at(evaluations: Evaluations, element: int):
     return value_at
 
 
-def settle(value_at, index):
+def settle(value_at, index, need: int = ZERO_MARGIN):
     """("nonzero", value) once two successive precisions agree on a nonzero value; ("zero", 0)
     when the value vanishes as the digits double, twice in a row (rounding noise), or is exactly
-    0 all the way to ZERO_DIGITS; ("unknown", None) otherwise."""
+    0 all the way to ZERO_DIGITS, either only from `need` digits on (the claim's constants show
+    there); ("unknown", None) otherwise."""
     previous = None
     vanishing = exact_zeros = 0
     digits = WORKING_DIGITS
@@ -270,7 +339,7 @@ def settle(value_at, index):
                     return "nonzero", value
                 shrank = abs(value) <= abs(previous) * mpmath.mpf(10) ** (-(digits // 4))
                 vanishing = vanishing + 1 if shrank else 0
-        if vanishing >= 2 or (exact_zeros and digits >= ZERO_DIGITS):
+        if digits >= need and (vanishing >= 2 or (exact_zeros and digits >= ZERO_DIGITS)):
             return "zero", 0
         previous = value
         digits *= 2
