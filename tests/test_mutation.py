@@ -158,6 +158,25 @@ def test_a_tiny_perturbation_is_not_equivalent(k):
     assert not still_true(Claim(lhs, rhs * (1 + Rational(1, 10**k)), context))
 
 
+# A term far below 1e-45 of the sides (e^{−200}·y is a relative 1e-87): a slip in it is not
+# equivalent, since the checker resolves it (or, beyond 4000 digits, cannot decide).
+EXTREME = [exp(-200), Rational(1, 10**100), Rational(1, 10**1000), exp(-5000)]
+EXTREME_IDS = ["e^-200", "1e-100", "1e-1000", "e^-5000"]
+
+
+@pytest.mark.parametrize("c", EXTREME, ids=EXTREME_IDS)
+def test_a_slip_in_a_term_far_below_the_sides_is_not_equivalent(c):
+    context = Context({y: (1, 2)})
+    assert not still_true(Claim(y**2 + c * y, y**2 - c * y, context))  # a sign flipped
+    assert not still_true(Claim(y**2 + c * y, y**2, context))  # a term dropped
+    assert not still_true(Claim(1 / c + y, 1 / c, context))  # beside a large one
+
+
+@pytest.mark.parametrize("c", EXTREME[:3], ids=EXTREME_IDS[:3])
+def test_a_true_claim_with_extreme_constants_is_still_equivalent(c):
+    assert still_true(Claim((y + c) ** 2, y**2 + 2 * c * y + c**2, Context({y: (1, 2)})))
+
+
 def test_a_needed_side_condition_is_not_equivalent_once_removed():
     context = Context({y0: (0, 1), y1: (0, 1)}, {}, (Eq(y0 + y1, 1),))
     assert still_true(Claim(y0, 1 - y1, context))

@@ -6,10 +6,16 @@ and both sides evaluated with plain mpmath at 60 digits at many points of the do
 quarter of the coordinates pushed to within 10⁻¹…10⁻⁹ of an end of their interval. A claim is
 "still true" only if the sides agree to a relative 1e-45 at every point; a point where a side
 is undefined counts as a difference, so doubt always sends the mutant to the checker.
+
+At least as strict as the checker, which resolves a difference of any size it can show: the
+digits and the agreement grow with the claim's most extreme constant (a term e^{−200}·y is a
+relative 1e-87, so it is compared at 60 + 87 digits to 1e-132); a claim whose constants need
+more than MAX_DIGITS is never set aside.
 """
 
 from __future__ import annotations
 
+import math
 import random
 
 import mpmath
@@ -18,7 +24,8 @@ import sympy
 from ..functions import sigmoid
 
 DIGITS = 60
-AGREE = mpmath.mpf("1e-45")  # relative difference below which two values are the same
+AGREE_DIGITS = 45  # relative difference 1e-45 below which two values are the same (at 60 digits)
+MAX_DIGITS = 4000  # constants needing more digits: not provably equivalent (the checker's limit)
 POINTS = 64
 EDGE_SHARE = 0.25  # share of coordinates drawn close to an end of their interval
 DEFAULT_INTERVAL = (-3.0, 3.0)
@@ -43,6 +50,10 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
     symbols = sorted(free - set(solved), key=lambda s: s.name)
     dependents = sorted(solved, key=lambda s: s.name)
     sides = [side for pair in differences for side in pair]
+    extra = extreme_digits(sides)
+    if DIGITS + extra > MAX_DIGITS:
+        return False
+    digits, agree = DIGITS + extra, mpmath.mpf(10) ** -(AGREE_DIGITS + extra)
     try:
         fn = sympy.lambdify(symbols, sides, modules="mpmath")
         bound = sympy.lambdify(symbols, [solved[d] for d in dependents], modules="mpmath")
@@ -55,12 +66,12 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
         if found == points:
             break
         point = [draw(rng, domains.get(s.name, DEFAULT_INTERVAL)) for s in symbols]
-        with mpmath.workdps(DIGITS):
+        with mpmath.workdps(digits):
             values = [mpmath.mpf(v) for v in point]
             if dependents and not inside(bound(*values), dependents, domains):
                 continue
             found += 1
-            if not agree_at(fn, values):
+            if not agree_at(fn, values, agree):
                 return False
     return found == points
 
@@ -169,7 +180,53 @@ def inside(values, dependents, domains) -> bool:
     return True
 
 
-def agree_at(fn, values) -> bool:
+def extreme_digits(exprs) -> int:
+    """The digits the most extreme constant of `exprs` needs to show beside 1: a rational's
+    numerator or denominator digits, or the decimal exponent of a constant subexpression's
+    value (e^{−200}: 87). 0 for the small constants of ordinary claims."""
+    found = [0]
+    constant: dict = {}
+
+    def walk(node) -> bool:
+        if node in constant:
+            return constant[node]
+        if isinstance(node, sympy.Rational):
+            found.append(max(len(str(abs(node.p))), len(str(node.q))) - 1)
+            is_constant = True
+        elif isinstance(node, sympy.Symbol):
+            is_constant = False
+        else:
+            is_constant = all([walk(a) for a in node.args])
+            if is_constant and node.args:
+                found.append(exponent(node))
+        constant[node] = is_constant
+        return is_constant
+
+    for expr in exprs:
+        walk(expr)
+    return max(found)
+
+
+def exponent(node) -> int:
+    """|decimal exponent| of a constant's value (MAX_DIGITS where evalf cannot tell it)."""
+    try:
+        parts = node.evalf(15, maxn=60).as_real_imag()
+        magnitudes = [
+            abs(mpmath.mpf(p._to_mpmath(p._prec)))
+            for p in parts
+            if isinstance(p, sympy.Float) and p != 0 and p._prec > 1
+        ]  # a part with no significant digit is a cancellation: the rationals inside show it
+        if not all(isinstance(p, (sympy.Float, sympy.Integer)) for p in parts):
+            return MAX_DIGITS  # left unevaluated: doubt sends the mutant to the checker
+    except Exception:
+        return MAX_DIGITS
+    if not magnitudes:
+        return 0
+    with mpmath.workdps(15):
+        return int(abs(mpmath.floor(mpmath.log10(max(magnitudes)))))
+
+
+def agree_at(fn, values, agree) -> bool:
     try:
         results = [mpmath.mpmathify(v) for v in fn(*values)]
     except (ZeroDivisionError, ValueError, OverflowError, ArithmeticError, TypeError):
@@ -178,6 +235,6 @@ def agree_at(fn, values) -> bool:
         if not (mpmath.isfinite(lhs) and mpmath.isfinite(rhs)):
             return False
         scale = max(abs(lhs), abs(rhs))
-        if scale and abs(lhs - rhs) > AGREE * scale:
+        if scale and abs(lhs - rhs) > agree * scale:
             return False
     return True
