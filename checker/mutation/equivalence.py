@@ -15,7 +15,6 @@ more than MAX_DIGITS is never set aside.
 
 from __future__ import annotations
 
-import math
 import random
 
 import mpmath
