@@ -8,9 +8,27 @@ forms below are ones it keeps: |1 + x| − 1, (e^x + 1)·e^{−x}, d/dx (1 + x)�
 """
 
 import pytest
-from sympy import Abs, Derivative, Rational, Symbol, cos, exp, log, pi, sin, sqrt
+from sympy import (
+    Abs,
+    Derivative,
+    Integral,
+    Limit,
+    Product,
+    Rational,
+    Sum,
+    Symbol,
+    cos,
+    exp,
+    factorial,
+    log,
+    pi,
+    sin,
+    sqrt,
+)
 
 from checker import sigmoid, verify_step
+from checker.checks.engine import check_claim
+from checker.model import Claim, Context
 
 x, z = Symbol("x", real=True), Symbol("z", real=True)
 s = sigmoid(z)
@@ -191,3 +209,64 @@ def test_constant_below_the_ladder_is_never_a_pass(form, k):
 def test_constant_value_below_the_ladder_is_never_a_pass(constant):
     result = verify_step(sin(x + constant), sin(x), domains={x: (1, 2)})
     assert result.verdict in ("refuted", "error"), result.message
+
+
+# SymPy's closed form of an integral, a sum or a product is checked against mpmath's own value
+# (quad split at the integrand's kinks, sums and products term by term): a step never passes
+# on SymPy's word alone, and a true one is not refuted because SymPy got the integral wrong.
+t, n = Symbol("t", real=True), Symbol("n", integer=True)
+
+
+@pytest.mark.parametrize("claimed", ["sympy", "true"])
+@pytest.mark.parametrize(
+    ("obj", "by_sympy", "true"),
+    [
+        (Integral(x * Abs(sin(t)), (t, 0, 3 * pi)), 2 * x, 6 * x),
+        (Integral(Abs(cos(t)) + x, (t, 0, 5 * pi / 2)), 3 + 5 * pi * x / 2, 5 + 5 * pi * x / 2),
+    ],
+    ids=["abs-sin-three-humps", "abs-cos-five-quarters"],
+)
+def test_an_integral_sympy_gets_wrong_is_never_decided_on_its_word(obj, by_sympy, true, claimed):
+    assert obj.doit() == by_sympy  # SymPy 1.14's answer; the test relies on it being wrong
+    result = verify_step(obj, by_sympy if claimed == "sympy" else true, domains={x: (1, 2)})
+    assert result.verdict == "error", result.message
+    assert "checkers disagree" in result.message
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        Sum(x**n / factorial(n), (n, 0, 6)),
+        Product(1 + x / n, (n, 1, 5)),
+        Integral(t * x**2 + Abs(t - x), (t, 0, 3)),
+        Sum(Integral(t**n * x, (t, 0, 1)), (n, 1, 3)),
+    ],
+    ids=["sum", "product", "integral", "sum-of-integrals"],
+)
+def test_a_wrong_closed_form_is_never_proved(obj, monkeypatch):
+    """Whatever SymPy's evaluation of a sum, a product or an integral says, the step passes only
+    if mpmath's own evaluation agrees: here SymPy's is made wrong by x/1000."""
+    true = obj.doit()
+    context = Context({x: (1, 2)})
+    assert check_claim(Claim(obj, true, context)).verdict in ("proved", "confirmed")
+    original = type(obj).doit
+    monkeypatch.setattr(type(obj), "doit", lambda self, **hints: original(self, **hints) + x / 1000)
+    for claimed in (true + x / 1000, true):  # SymPy's wrong answer, then the true one
+        result = check_claim(Claim(obj, claimed, context))
+        assert result.verdict == "error", result.message
+        assert "checkers disagree" in result.message
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "phrase"),
+    [
+        (Limit(sin(x * t) / t, t, 0), x, "limit"),
+        (Limit((1 + x / t) ** t, t, 10**6), exp(x), "limit"),
+        (Integral(t * x, t), x * t**2 / 2, "indefinite integral"),
+    ],
+    ids=["limit", "limit-at-a-large-point", "indefinite-integral"],
+)
+def test_what_only_sympy_can_evaluate_is_an_error(lhs, rhs, phrase):
+    result = verify_step(lhs, rhs, domains={x: (1, 2)})
+    assert result.verdict == "error", result.message
+    assert phrase in result.message

@@ -36,6 +36,7 @@ def check_claim(
     """The verdict on `claim`; `emit` receives each method's result as soon as it is known.
     `describe` records both sides as checked (for `explain`; printing them is not cheap)."""
     from .autodiff import check_autodiff  # JAX is imported only inside workers
+    from .concrete import check_concrete
     from .numeric import Evaluations, beyond_resolution, check_numeric, probe_residuals
     from .symbolic import check_symbolic
 
@@ -65,6 +66,10 @@ def check_claim(
     try:
         evaluations = Evaluations(prepared, sample, domains)
         methods["numeric"] = check_numeric(evaluations)
+        # SymPy's closed forms of integrals, sums and products, against mpmath's own values
+        problem, independent = check_concrete(evaluations)
+        if problem is not None:
+            return result("error", problem, **methods)
         emit("numeric", methods["numeric"])
         methods["autodiff"] = check_autodiff(evaluations)
         emit("autodiff", methods["autodiff"])
@@ -120,7 +125,30 @@ def check_claim(
     verdict, message = decide(
         methods["symbolic"], methods["numeric"], methods["autodiff"], beyond_digits=beyond
     )
+    if independent:
+        verdict, message = independently(verdict, message, methods["numeric"], independent)
     return result(verdict, message, **methods)
+
+
+def independently(verdict: str, message: str, numeric: NumericResult, points: int):
+    """The verdict of a claim with integrals, sums or products, whose closed forms (SymPy's)
+    agreed with mpmath's own evaluation at `points` points to a relative concrete.AGREE: a
+    refutation must be larger than that, or it rests on SymPy's closed form alone."""
+    from .concrete import AGREE
+
+    if verdict == "refuted" and not (
+        numeric.status == "refuted" and numeric.max_relative_error > 100 * float(AGREE)
+    ):
+        return "error", (
+            f"{message}; but the difference is within what the independent evaluation of the "
+            f"integrals, sums and products checks (a relative {float(AGREE):g}), so it rests "
+            "on SymPy's closed form alone: cannot decide"
+        )
+    evidence = (
+        f"SymPy's closed forms of its integrals, sums and products agree with mpmath's own "
+        f"evaluation (quad, term by term) at {points} points"
+    )
+    return verdict, f"{message}; {evidence}" if verdict != "error" else message
 
 
 def decide(
