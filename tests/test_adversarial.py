@@ -270,3 +270,16 @@ def test_what_only_sympy_can_evaluate_is_an_error(lhs, rhs, phrase):
     result = verify_step(lhs, rhs, domains={x: (1, 2)})
     assert result.verdict == "error", result.message
     assert phrase in result.message
+
+
+def test_a_residual_sympy_got_wrong_does_not_hide_a_difference(monkeypatch):
+    """The residual probe evaluates what SymPy left of lhs − rhs; where that vanishes, lhs − rhs
+    itself must agree, or a rewriting SymPy got wrong would hide a relative 1e-60."""
+    from checker.checks import symbolic
+
+    wrong = ("wrong", lambda difference: sin(x) ** 2 + cos(x) ** 2 - 1)  # 0, but not lhs − rhs
+    monkeypatch.setattr(symbolic, "STRATEGIES", (wrong,))
+    lhs = exp(x) * sin(x) * cos(x) + x**5 + log(x + 4)
+    result = check_claim(Claim(lhs, lhs * perturbed(60), Context({x: (1, 2)})))
+    assert result.verdict == "refuted", result.message
+    assert check_claim(Claim(lhs, lhs, Context({x: (1, 2)}))).verdict == "proved"

@@ -257,6 +257,8 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
             value_at = residual_at(MpFunction(sample.symbols, [residual]), sample)
         for index in valid:
             outcome, estimate = settle(value_at, index, need)
+            if outcome == "zero" and residual is not None:  # SymPy's word: lhs − rhs must agree
+                outcome, estimate = corroborate(evaluations, element, index, need)
             if outcome in ("zero", "skip"):
                 continue
             mismatch = None
@@ -291,6 +293,24 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
             f"{MAX_DIGITS} digits at any point; cannot decide",
         )
     return numeric
+
+
+def corroborate(evaluations: Evaluations, element: int, index: int, need: int):
+    """A residual of SymPy's that vanished at a point, against lhs − rhs itself there: a
+    rewriting SymPy got wrong must not hide a difference. ("nonzero", value) if lhs − rhs
+    settles on a nonzero value at the digits the residual needed and twice them, else
+    ("zero", 0)."""
+    value_at = difference_at(evaluations, element)
+    digits = max(2 * WORKING_DIGITS, need)
+    if 2 * digits > MAX_DIGITS:
+        return "zero", 0
+    first, second = value_at(index, digits), value_at(index, 2 * digits)
+    if first is None or second is None:
+        return "zero", 0
+    with mpmath.workdps(2 * digits):
+        if second != 0 and abs(second - first) <= CONVERGED * abs(second):
+            return "nonzero", second
+    return "zero", 0
 
 
 def residual_at(fn: MpFunction, sample):
