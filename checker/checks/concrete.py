@@ -129,7 +129,7 @@ class IntegralValue:
         self.t = t
         self.f = Independent(inside, integral.function)
         self.low, self.high = Independent(symbols, low), Independent(symbols, high)
-        self.kinks = [Independent(inside, k) for k in kink_arguments(integral.function)]
+        self.kinks = [Independent(inside, k) for k in kink_arguments(integral.function, inside)]
 
     def __call__(self, values: dict, dps: int):
         if self.outer is not None:
@@ -206,8 +206,9 @@ def bisect(h, left, right, at_left, dps):
     return (left + right) / 2
 
 
-def kink_arguments(f) -> list:
-    """Expressions whose sign changes are where f may kink or jump."""
+def kink_arguments(f, inside) -> list:
+    """Expressions in `inside` (the last the integration variable) whose sign changes are where
+    f may kink or jump; those inside an inner integral, sum or product are its own business."""
     found = []
     for e in f.atoms(*KINKS):
         found.append(e.args[0])
@@ -218,7 +219,8 @@ def kink_arguments(f) -> list:
             found += [r.lhs - r.rhs for r in condition.atoms(sympy.core.relational.Relational)]
     for e in f.atoms(*STEPS):  # an integer value of the argument is a zero of sin(π·argument)
         found.append(sympy.sin(sympy.pi * e.args[0]))
-    return [k for k in dict.fromkeys(found) if k.free_symbols]
+    variable, known = inside[-1], set(inside)
+    return [k for k in dict.fromkeys(found) if variable in k.free_symbols <= known]
 
 
 class TermsValue:
