@@ -283,3 +283,14 @@ def test_a_residual_sympy_got_wrong_does_not_hide_a_difference(monkeypatch):
     result = check_claim(Claim(lhs, lhs * perturbed(60), Context({x: (1, 2)})))
     assert result.verdict == "refuted", result.message
     assert check_claim(Claim(lhs, lhs, Context({x: (1, 2)}))).verdict == "proved"
+
+
+@pytest.mark.parametrize("k", [20, 60])
+def test_a_refutation_finer_than_the_independent_evaluation_is_an_error(k):
+    """SymPy's closed form of a sum is checked to a relative 1e-12 only: a difference of 1e-k
+    from it would rest on SymPy's closed form alone."""
+    obj = Sum(x**n / factorial(n), (n, 0, 6))
+    result = verify_step(obj, obj.doit() * perturbed(k), domains={x: (1, 2)})
+    assert result.verdict == "error", result.message
+    assert "rests on SymPy's closed form alone" in result.message
+    assert verify_step(obj, obj.doit() * perturbed(3), domains={x: (1, 2)}).verdict == "refuted"
