@@ -301,9 +301,7 @@ def corroborate(evaluations: Evaluations, element: int, index: int, need: int):
     settles on a nonzero value at the digits the residual needed and twice them, else
     ("zero", 0)."""
     value_at = difference_at(evaluations, element)
-    digits = max(2 * WORKING_DIGITS, need)
-    if 2 * digits > MAX_DIGITS:
-        return "zero", 0
+    digits = min(max(2 * WORKING_DIGITS, need), MAX_DIGITS // 2)
     first, second = value_at(index, digits), value_at(index, 2 * digits)
     if first is None or second is None:
         return "zero", 0
