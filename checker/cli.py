@@ -167,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(args) -> int:
     derivations = gather(args)
     if args.command == "list":
+        from .reports.text import printable
+
         for d in derivations:
-            title = textwrap.shorten(d.title, 80 - 36, placeholder="…")
+            title = textwrap.shorten(printable(d.title), 80 - 36, placeholder="…")
             print(f"{d.name:<24} {len(d.steps):>3} steps  {title}")
         return ExitCode.OK
     if args.command == "explain":
