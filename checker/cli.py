@@ -29,6 +29,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def seed_value(text: str) -> int:
+    value = int(text)
+    if value < 0:  # as verify_step: a seed is a non-negative integer
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
 def time_limit(text: str) -> float:
     value = float(text)
     if not 0 < value <= MAX_TIMEOUT:  # also rejects nan
@@ -49,7 +56,7 @@ def run_options(command: argparse.ArgumentParser) -> None:
         metavar="FILE.py",
         help="check the derivations defined in this Python file",
     )
-    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     command.add_argument(
         "--points",
         type=positive_int,
@@ -122,7 +129,7 @@ def add_mutate(commands) -> None:
     )
     mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
     mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
-    mutate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mutate.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     mutate.add_argument(
         "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
     )
