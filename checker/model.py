@@ -115,8 +115,14 @@ class Derivation:
 
 
 def not_text(value) -> str:
-    """Why `value` is not a string, or "" if it is one."""
-    return "" if isinstance(value, str) else f"is {described(value)}, not a string"
+    """Why `value` is not a string a report can write, or "" if it is one."""
+    if not isinstance(value, str):
+        return f"is {described(value)}, not a string"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate, e.g. "\ud800" in the source
+        return f"holds {value[error.start]!r}, which is not a character (no report can hold it)"
+    return ""
 
 
 def described(value) -> str:
