@@ -72,20 +72,29 @@ class DevTools:
     def call(self, method: str, **params) -> dict:
         self.next_id += 1
         self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        asked = self.next_id
         while True:
             message = json.loads(self.socket.recv())
-            if message.get("id") == self.next_id:
+            if message.get("id") == asked:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
-            self.events.append(message)
+            self.record(message)
+
+    def record(self, message: dict) -> None:
+        """Keep an event; close a dialog (a script ran alert()), which would stop the page."""
+        self.events.append(message)
+        if message.get("method") == "Page.javascriptDialogOpening":
+            self.next_id += 1
+            request = {"method": "Page.handleJavaScriptDialog", "params": {"accept": True}}
+            self.socket.send(json.dumps({"id": self.next_id, **request}))
 
     def wait_for(self, event: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while not any(e.get("method") == event for e in self.events):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {event} within {seconds} s")
-            self.events.append(json.loads(self.socket.recv()))
+            self.record(json.loads(self.socket.recv()))
 
     def evaluate(self, expression: str):
         return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"][
