@@ -19,10 +19,11 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 from samples import HOSTILE_REPORT_FILE
+from sympy import Symbol
 
 from checker import cli
 from checker.reports.explain import render_explain
-from checker.reports.html import latex_math
+from checker.reports.html import latex_math, sympy_math
 from checker.reports.terminal import render_terminal
 
 STEPS = 3
@@ -150,6 +151,14 @@ def test_mathml_keeps_only_presentation_markup(latex):
     assert_safe_html(shown)
     assert "<script" not in shown
     assert not [a for a in Elements(shown).attributes if "javascript" in a[2]]
+
+
+def test_claims_mathml_keeps_only_presentation_markup():
+    # SymPy's MathML printer writes a symbol's name unescaped: <mi>q<img ...></mi>.
+    q = Symbol("q<img src=x onerror=alert(1)>", real=True)
+    shown = sympy_math(q + 1, Symbol("</math><script>alert(2)</script>"))
+    assert_safe_html(shown)
+    assert "q&lt;img src=x onerror=alert(1)&gt;" in shown  # shown, as text
 
 
 def test_junit_is_well_formed_with_a_case_per_step(hostile):
