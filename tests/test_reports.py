@@ -191,6 +191,22 @@ def test_explain_tells_the_whole_story(capsys):
                  "counterexample", "lhs = ", "rhs = ", "re-run:", "corrected"):  # fmt: skip
         assert part in out, part
     assert max(len(line) for line in out.splitlines()) <= WIDTH
+    # one of the notes' own derivations: no --path; every setting of the run
+    assert rerun_words(out) == [
+        "derivcheck", "verify", "bce-gradients", "--step", "1", "--seed", "0", "--points", "20",
+        "--timeout", "10",
+    ]  # fmt: skip
+
+
+def rerun_words(text: str) -> list[str]:
+    """The words of the first re-run command in a text report, across its line continuations."""
+    lines = text[text.index("re-run: ") + len("re-run: ") :].splitlines()
+    command = ""
+    for line in lines:
+        command += " " + line.strip().removesuffix("\\")
+        if not line.endswith("\\"):
+            return shlex.split(command)
+    return shlex.split(command)
 
 
 def test_progress_bar_waits_a_second(monkeypatch):
