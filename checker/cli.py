@@ -154,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return run(args)
-    except LoadError as error:
-        print(f"derivcheck: error: {error}", file=sys.stderr)
+    except LoadError as error:  # its text may quote a user's file: no escape sequence passes
+        from .reports.text import printable
+
+        print(f"derivcheck: error: {printable(str(error))}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("derivcheck: interrupted", file=sys.stderr)

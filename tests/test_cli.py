@@ -99,6 +99,7 @@ BAD_FILES = {
     "syntax-error": ("broken.py", "def f(:\n"),
     "raises-on-import": ("raises.py", "import sympy\nraise RuntimeError('boom\\nsecond line')\n"),
     "exits-on-import": ("exits.py", "import sys\nsys.exit(0)\n"),
+    "escape-sequence-on-import": ("ansi.py", "raise RuntimeError('\\x1b[2J\\x1b]0;title\\x07')\n"),
     "nothing-to-check-in": (  # neither instances= nor for_all=: once max() of nothing, exit 3
         "nowhere.py",
         "from sympy import Symbol\nfrom checker.dsl import derivation, step\n"
@@ -119,6 +120,7 @@ def test_unusable_path_is_a_usage_error_in_one_line(case, tmp_path, capsys):
         assert err.count("\n") == 1
         assert err.startswith("derivcheck: error: ") and path in err
         assert "Traceback" not in err
+        assert "\x1b" not in err and "\x07" not in err
 
 
 def test_two_derivations_with_one_name_is_a_usage_error(tmp_path, capsys):
