@@ -76,15 +76,23 @@ def rerun_command(report: Report, derivation, number: int) -> str:
 
 
 def rerun_lines(command: str, first: str, rest: str) -> list[str]:
-    """`re-run: COMMAND`, broken at spaces between words with a shell line continuation."""
-    lines, line = [], first + "re-run: "
-    for word in shlex.split(command):
-        word = shlex.quote(word)
-        if len(line) + len(word) + 2 > WIDTH and line.strip() != "re-run:":
-            lines.append(line + "\\")
-            line = rest + "  "
-        line += word + " "
-    return [*lines, line.rstrip()]
+    """`re-run: COMMAND`, broken between options with a shell line continuation, never between
+    an option and its value."""
+    words = shlex.split(command)
+    units = []  # an option with its value, or a word alone
+    for word in words:
+        if units and units[-1][0].startswith("--") and len(units[-1]) == 1 and word[:1] != "-":
+            units[-1].append(word)
+        else:
+            units.append([word])
+    lines, line = [], first + "re-run:"
+    for unit in units:
+        text = " ".join(shlex.quote(word) for word in unit)
+        if len(line) + 1 + len(text) + 2 > WIDTH and len(line) > len(first + "re-run:"):
+            lines.append(line + " \\")
+            line = rest + " "
+        line += " " + text
+    return [*lines, line]
 
 
 def header(report: Report) -> str:
