@@ -29,6 +29,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def seed_value(text: str) -> int:
+    value = int(text)
+    if value < 0:  # as verify_step: a seed is a non-negative integer
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
 def time_limit(text: str) -> float:
     value = float(text)
     if not 0 < value <= MAX_TIMEOUT:  # also rejects nan
@@ -49,7 +56,7 @@ def run_options(command: argparse.ArgumentParser) -> None:
         metavar="FILE.py",
         help="check the derivations defined in this Python file",
     )
-    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     command.add_argument(
         "--points",
         type=positive_int,
@@ -122,7 +129,7 @@ def add_mutate(commands) -> None:
     )
     mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
     mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
-    mutate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mutate.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     mutate.add_argument(
         "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
     )
@@ -147,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return run(args)
-    except LoadError as error:
-        print(f"derivcheck: error: {error}", file=sys.stderr)
+    except LoadError as error:  # its text may quote a user's file: no escape sequence passes
+        from .reports.text import printable
+
+        print(f"derivcheck: error: {printable(str(error))}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("derivcheck: interrupted", file=sys.stderr)
@@ -167,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(args) -> int:
     derivations = gather(args)
     if args.command == "list":
+        from .reports.text import printable
+
         for d in derivations:
-            title = textwrap.shorten(d.title, 80 - 36, placeholder="…")
+            title = textwrap.shorten(printable(d.title), 80 - 36, placeholder="…")
             print(f"{d.name:<24} {len(d.steps):>3} steps  {title}")
         return ExitCode.OK
     if args.command == "explain":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,9 +75,74 @@ class Definition:
 
 @dataclass(frozen=True)
 class Derivation:
+    """A derivation of the notes; checked when it is built, so that a file that cannot be
+    reported on is refused when it is loaded, with the step named."""
+
     name: str
     title: str
     where: str
     steps: tuple[Step, ...]
     definitions: tuple[Definition, ...] = ()
     source_file: str = ""
+    origin: str = ""  # the --path file it was loaded from; empty for the notes' own
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError(f"a derivation's name must be a non-empty string, got {self.name!r}")
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in self.name):
+            raise ValueError(
+                f"derivation {self.name!r}: its name holds a control character; a name is typed "
+                "on the command line, so use printable characters only"
+            )
+        problems = [f": {problem}" for problem in self.field_problems()]
+        for step in self.steps:
+            problems += [f" step {step.number}: {problem}" for problem in step_problems(step)]
+        if problems:
+            raise ValueError(f"derivation {self.name!r}{problems[0]}")
+
+    def field_problems(self) -> list[str]:
+        fields = [("title", self.title), ("where", self.where)]
+        problems = []
+        for number, definition in enumerate(self.definitions, 1):
+            if not isinstance(definition, Definition):
+                problems.append(
+                    f"its definition {number} is {described(definition)}, not a define(...)"
+                )
+                continue
+            fields.append((f"definition {number}'s LaTeX", definition.latex))
+            fields.append((f"definition {number}'s note", definition.note))
+        return [f"its {what} {not_text(v)}" for what, v in fields if not_text(v)] + problems
+
+
+def not_text(value) -> str:
+    """Why `value` is not a string a report can write, or "" if it is one."""
+    if not isinstance(value, str):
+        return f"is {described(value)}, not a string"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate, e.g. "\ud800" in the source
+        return f"holds {value[error.start]!r}, which is not a character (no report can hold it)"
+    return ""
+
+
+def described(value) -> str:
+    shown = repr(value)
+    return f"of type {type(value).__name__} ({shown if len(shown) <= 40 else shown[:39] + '…'})"
+
+
+def step_problems(step: Step) -> list[str]:
+    fields = [("LaTeX", step.latex), ("where", step.where), ("note", step.note)]
+    if step.correction is not None:
+        fields.append(("corrected LaTeX", step.correction.latex))
+    problems = [f"its {what} {not_text(value)}" for what, value in fields if not_text(value)]
+    parts = [("", step.claims, step.indexed)]
+    if step.correction is not None:
+        parts.append(("its correction ", step.correction.claims, step.correction.indexed))
+    for which, claims, indexed in parts:
+        if not claims and indexed is None:
+            problems.append(
+                f"{which}has nothing to be checked in: the derivation has neither instances= "
+                "nor for_all=; give instances=[Instance(Context(...))], or for_all=context(...) "
+                "for a step for every K"
+            )
+    return problems

@@ -1,6 +1,9 @@
 """The HTML report in a real browser: headless Chromium opens it offline, over the DevTools
 protocol this script checks that the math (MathML) and the plots (SVG) are there and laid out,
-that the console shows no error and nothing is fetched, and saves a screenshot.
+that the page holds no script and no javascript: URL, that the console shows no error, no
+dialog opens and nothing is fetched, and saves a screenshot. Then it does the same for the
+report of a hostile derivations file (tests/samples.py), whose every string tries to inject
+markup: nothing of it may run, fetch or link.
 
     python tests/browser_check.py REPORT.html SCREENSHOT.png   (what `make browser-check` runs)
 """
@@ -19,6 +22,9 @@ import urllib.request
 from pathlib import Path
 
 import websocket
+from samples import HOSTILE_REPORT_FILE
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -44,6 +50,15 @@ CHECKS = {  # JavaScript → what it must be
     "s => s.getBoundingClientRect().height > 50).length",
     "steps": "document.querySelectorAll('article.step').length",
 }
+ABSENT = {  # JavaScript → what must be 0
+    "script elements": "document.querySelectorAll('script').length",
+    "javascript: URLs": "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+    ".filter(a => /^\\s*javascript:/i.test(a.value)).length",
+    "event handlers": "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+    ".filter(a => a.name.startsWith('on')).length",
+    "images and frames": "document.querySelectorAll('img, iframe, object, embed').length",
+}
+HOSTILE_STEPS = 3
 
 
 class DevTools:
@@ -57,20 +72,29 @@ class DevTools:
     def call(self, method: str, **params) -> dict:
         self.next_id += 1
         self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        asked = self.next_id
         while True:
             message = json.loads(self.socket.recv())
-            if message.get("id") == self.next_id:
+            if message.get("id") == asked:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
-            self.events.append(message)
+            self.record(message)
+
+    def record(self, message: dict) -> None:
+        """Keep an event; close a dialog (a script ran alert()), which would stop the page."""
+        self.events.append(message)
+        if message.get("method") == "Page.javascriptDialogOpening":
+            self.next_id += 1
+            request = {"method": "Page.handleJavaScriptDialog", "params": {"accept": True}}
+            self.socket.send(json.dumps({"id": self.next_id, **request}))
 
     def wait_for(self, event: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while not any(e.get("method") == event for e in self.events):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {event} within {seconds} s")
-            self.events.append(json.loads(self.socket.recv()))
+            self.record(json.loads(self.socket.recv()))
 
     def evaluate(self, expression: str):
         return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"][
@@ -111,6 +135,8 @@ def problems_in(events: list[dict]) -> list[str]:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
             found.append(f"console.{params['type']}: {params.get('args')}")
+        elif method == "Page.javascriptDialogOpening":
+            found.append(f"a dialog opened: {params.get('message')!r}")
         elif method == "Runtime.exceptionThrown":
             found.append(f"exception: {params['exceptionDetails'].get('text')}")
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
@@ -122,7 +148,7 @@ def problems_in(events: list[dict]) -> list[str]:
     return found
 
 
-def check(report: Path, screenshot: Path) -> list[str]:
+def check(report: Path, screenshot: Path, hostile: bool = False) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="derivcheck-chromium-") as profile:
         process, port = start_chromium(profile)
         try:
@@ -133,6 +159,7 @@ def check(report: Path, screenshot: Path) -> list[str]:
             tools.call("Page.navigate", url=report.resolve().as_uri())
             tools.wait_for("Page.loadEventFired")
             figures = {name: tools.evaluate(js) for name, js in CHECKS.items()}
+            absent = {name: tools.evaluate(js) for name, js in ABSENT.items()}
             shot = tools.call("Page.captureScreenshot", format="png")
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))
@@ -142,18 +169,44 @@ def check(report: Path, screenshot: Path) -> list[str]:
         finally:
             process.kill()
             process.wait(timeout=30)
-    print("  ".join(f"{name}: {value}" for name, value in figures.items()))
+    print("  ".join(f"{name}: {value}" for name, value in {**figures, **absent}.items()))
+    problems += [f"{value} {name} in the page" for name, value in absent.items() if value]
+    if figures["math laid out"] != figures["math elements"]:
+        problems.append("some MathML elements have no width: not rendered")
+    if hostile:  # its steps are there (each shown, as LaTeX where it held markup), no more
+        if figures["steps"] != HOSTILE_STEPS:
+            problems.append(f"{figures['steps']} steps shown, not {HOSTILE_STEPS}")
+        return problems
     for name, value in figures.items():
         if not value:
             problems.append(f"no {name} in the rendered page")
-    if figures["math laid out"] != figures["math elements"]:
-        problems.append("some MathML elements have no width: not rendered")
     return problems
+
+
+def hostile_report(folder: Path) -> Path:
+    """The HTML report of the hostile derivations file, written by the command line."""
+    source, report = folder / "hostile.py", folder / "hostile.html"
+    source.write_text(HOSTILE_REPORT_FILE, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "checker", "verify", "--path", str(source), "-o", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if completed.returncode != 1 or not report.exists():  # two of its steps are false
+        raise RuntimeError(f"the hostile report was not written: {completed.stderr.strip()}")
+    return report
 
 
 def main(argv: list[str]) -> int:
     report, screenshot = Path(argv[0]), Path(argv[1])
     problems = check(report, screenshot)
+    with tempfile.TemporaryDirectory(prefix="derivcheck-hostile-") as folder:
+        hostile = hostile_report(Path(folder))
+        problems += [
+            f"hostile report: {p}" for p in check(hostile, hostile.with_suffix(".png"), True)
+        ]
     for problem in problems:
         print(f"browser-check: {problem}", file=sys.stderr)
     print(f"browser-check: {'FAILED' if problems else 'ok'}; screenshot in {screenshot}")

@@ -20,3 +20,41 @@ SIGMOID_FILE = """
         ],
     )
 """
+
+# Every string a user writes, hostile to every report format: markup that would run a script
+# in a browser, links with other schemes, backticks and pipes that would break out of a
+# Markdown code span or table row, newlines that would forge a row, terminal escape sequences,
+# characters XML 1.0 forbids, and a name that is a shell command. One step true, one refuted
+# (so the counterexample and the re-run line are drawn), one definition.
+HOSTILE_REPORT_FILE = r"""
+from sympy import Symbol
+
+from checker.dsl import Instance, define, derivation, step
+from checker.model import Context
+
+x = Symbol("x", real=True)
+q = Symbol("q<img src=x onerror=alert(7)>`|\x1b[31m", real=True)
+EVIL = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)> [link](javascript:alert(3)) "
+    "<javascript:alert(4)> `tick` | pipe \\| *bold* _em_ &amp; \x1b[31mred\x1b[0m \x1b]0;title\x07"
+    " \x01\x0b\x0c\x7f\x9b \u202eright-to-left\n| forged | row | \u2713 proved | 0 s |\n# heading"
+)
+
+DERIVATION = derivation(
+    "a; touch /tmp/derivcheck-pwned #`|<b>x</b>",
+    "title " + EVIL,
+    "where " + EVIL,
+    instances=[Instance(Context(domains={x: (1, 2)}))],
+    definitions=[define(r"y := \text{<img src=x onerror=alert(5)>}", note="definition " + EVIL)],
+    steps=[
+        step(
+            r"x = \text{</math><script>alert(1)</script><math>} x" + EVIL,
+            (x, x),
+            note="note " + EVIL,
+            where="step where " + EVIL,
+        ),
+        step(r"\href{javascript:alert(2)}{x} = x + 1" + EVIL, (x, x + 1), note="note " + EVIL),
+        step(r"q = q + \text{<img src=x>}" + EVIL, (q + 1, q + 2), note="note " + EVIL),
+    ],
+)
+"""

@@ -50,6 +50,13 @@ def assert_error(result, phrase):
         (0.1 * 3 * x, 0.3 * x, "floating-point"),
         (Matrix(0, 0, []), Matrix(0, 0, []), "empty matrix"),
         (Integral(sin(sin(y)), (y, 0, x)), Integral(sin(sin(y)), (y, 0, x)), "integral"),
+        (
+            Derivative(Matrix([x**2, x]), x),
+            Matrix([2 * x, 1]),
+            "holds a 2×1 Matrix inside a Derivative, which SymPy treats as a scalar; "
+            "differentiate a matrix entry by entry",
+        ),
+        (2 * Derivative(Matrix([[x, y]]), x), Matrix([[2, 0]]), "1×2 Matrix inside a Mul"),
     ],
     ids=[
         "nan",
@@ -73,6 +80,8 @@ def assert_error(result, phrase):
         "float-literal",
         "empty-matrix",
         "integral-left-undone",
+        "derivative-of-a-matrix",
+        "matrix-inside-a-product",
     ],
 )
 def test_bad_claim(lhs, rhs, phrase):
@@ -113,6 +122,52 @@ def test_derivative_by_a_shorthand_and_its_variable_is_ambiguous():
     assert_error(result, "ambiguous")
 
 
+@pytest.mark.parametrize(
+    ("given", "phrase"),
+    [
+        (
+            (Eq((x + 1) ** 2 - x**2 - 2 * x, 2),),
+            "side condition Eq(-x**2 - 2*x + (x + 1)**2, 2) is false for every value of its "
+            "symbols (lhs − rhs expands to -1)",
+        ),
+        ((Eq(x + y, 1), Eq(2 * x + 2 * y, 3)), "Eq(2*x + 2*y, 3) contradicts the ones before it"),
+    ],
+    ids=["alone", "with-one-before-it"],
+)
+def test_side_condition_whose_symbols_cancel(given, phrase):
+    assert_error(verify_step(x + y, y + x, given=given), phrase)
+
+
+def test_side_condition_that_holds_everywhere_says_nothing():
+    assert verify_step(x, x, given=(Eq((x + 1) ** 2 - x**2 - 2 * x, 1),)).verdict == "proved"
+
+
+@pytest.mark.parametrize(
+    ("context", "phrase"),
+    [
+        (
+            {"domains": [(x, (0, 1))]},
+            "Context's domains= is of type list ([(x, (0, 1))]), not a mapping; write "
+            "domains={x: (low, high), ...}",
+        ),
+        ({"definitions": [(y, x)]}, "Context's definitions= is of type list ([(y, x)]), not a"),
+        (
+            {"given": None},
+            "Context's given= is of type NoneType (None), not a tuple of side conditions; write "
+            "given=(Eq(lhs, rhs), ...)",
+        ),
+        ({"given": "x = 1"}, "Context's given= is of type str ('x = 1')"),
+    ],
+    ids=["domains-a-list", "definitions-a-list", "given-none", "given-a-string"],
+)
+def test_context_of_the_wrong_type(context, phrase):
+    from checker.model import Claim, Context
+    from checker.run.api import run_claims
+
+    (result,) = run_claims([Claim(x, x, Context(**context))], [0], points=20, timeout=None)
+    assert_error(result, phrase)
+
+
 @pytest.mark.parametrize("condition", [x > 0, x - 1], ids=["inequality", "expression"])
 def test_side_condition_that_is_not_an_equation(condition):
     assert_error(verify_step(x, x, given=(condition,)), "not a sympy.Eq")
@@ -146,6 +201,9 @@ def test_bad_argument_raises(arguments):
         (["explain", "no-such-derivation", "1"], "no-such-derivation"),
         (["explain", "bce-gradients", "99"], "no step matched"),
         (["verify", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["verify", "--seed", "-1"], "argument --seed: must be a non-negative integer, got -1"),
+        (["explain", "x", "1", "--seed", "-1"], "--seed: must be a non-negative integer"),
+        (["mutate", "--seed", "-1"], "--seed: must be a non-negative integer"),
     ],
 )
 def test_bad_report_request_is_a_usage_error(argv, phrase, capsys):
@@ -187,6 +245,16 @@ def test_index_without_a_range_is_an_error_when_the_step_is_written():
         derivation("t", "t", "t", for_all=context(label_sum=False), steps=[step("s", (y[q], 1))])
 
 
+DERIVATION_FILE = """from sympy import Symbol
+from checker.dsl import Instance, derivation, fix, step
+from checker.model import Context
+
+x = Symbol("x", real=True)
+D = derivation("t", "t", "t"{settings}, steps=[{steps}])
+"""
+ONE = ", instances=[Instance(Context())]"
+
+
 @pytest.mark.parametrize(
     ("name", "source", "phrase"),
     [
@@ -199,8 +267,72 @@ def test_index_without_a_range_is_an_error_when_the_step_is_written():
             "raises.py:2: importing it raised Run",
         ),
         ("empty.py", "x = 1\n", "empty.py: defines no Derivation"),
+        (
+            "nowhere.py",
+            DERIVATION_FILE.format(settings="", steps='step("x = x", (x, x))'),
+            "nowhere.py:6: importing it raised ValueError: derivation 't' step 1: has nothing to "
+            "be checked in: the derivation has neither instances= nor for_all=; give "
+            "instances=[Instance(Context(...))], or for_all=context(...) for a step for every K",
+        ),
+        (
+            "number.py",
+            DERIVATION_FILE.format(settings=ONE, steps='step("x = x", (x, x)), step(123, (x, x))'),
+            "derivation 't' step 2: its LaTeX is of type int (123), not a string",
+        ),
+        (
+            "note.py",
+            DERIVATION_FILE.format(settings=ONE, steps='step("x = x", (x, x), note=["n"])'),
+            "derivation 't' step 1: its note is of type list (['n']), not a string",
+        ),
+        (
+            "correction.py",
+            DERIVATION_FILE.format(
+                settings=ONE, steps='step("x = 2x", (x, 2 * x), erratum=fix(None, (x, x)))'
+            ),
+            "derivation 't' step 1: its corrected LaTeX is of type NoneType (None), not a string",
+        ),
+        (
+            "title.py",
+            DERIVATION_FILE.format(settings=ONE, steps='step("x = x", (x, x))').replace(
+                '"t", "t"', '"t", 7'
+            ),
+            "derivation 't': its title is of type int (7), not a string",
+        ),
+        (
+            "definition.py",
+            DERIVATION_FILE.format(
+                settings=ONE + ', definitions=["y := x"]', steps='step("x = x", (x, x))'
+            ),
+            "derivation 't': its definition 1 is of type str ('y := x'), not a define(...)",
+        ),
+        (
+            "name.py",
+            DERIVATION_FILE.format(settings=ONE, steps='step("x = x", (x, x))').replace(
+                'derivation("t"', 'derivation("t\\x1b[2J"'
+            ),
+            "its name holds a control character",
+        ),
+        (
+            "surrogate.py",
+            DERIVATION_FILE.format(settings=ONE, steps='step("x\\ud800 = x", (x, x))'),
+            "derivation 't' step 1: its LaTeX holds '\\ud800', which is not a character",
+        ),
     ],
-    ids=["missing", "not-python", "syntax-error", "raises-on-import", "no-derivation"],
+    ids=[
+        "missing",
+        "not-python",
+        "syntax-error",
+        "raises-on-import",
+        "no-derivation",
+        "neither-instances-nor-for-all",
+        "latex-not-a-string",
+        "note-not-a-string",
+        "correction-not-a-string",
+        "title-not-a-string",
+        "definition-not-a-define",
+        "name-with-a-control-character",
+        "lone-surrogate",
+    ],
 )
 def test_unusable_derivations_file(name, source, phrase, tmp_path):
     path = tmp_path / name

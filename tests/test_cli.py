@@ -99,6 +99,12 @@ BAD_FILES = {
     "syntax-error": ("broken.py", "def f(:\n"),
     "raises-on-import": ("raises.py", "import sympy\nraise RuntimeError('boom\\nsecond line')\n"),
     "exits-on-import": ("exits.py", "import sys\nsys.exit(0)\n"),
+    "escape-sequence-on-import": ("ansi.py", "raise RuntimeError('\\x1b[2J\\x1b]0;title\\x07')\n"),
+    "nothing-to-check-in": (  # neither instances= nor for_all=: once max() of nothing, exit 3
+        "nowhere.py",
+        "from sympy import Symbol\nfrom checker.dsl import derivation, step\n"
+        "x = Symbol('x', real=True)\nD = derivation('t', 't', 't', steps=[step('x', (x, x))])\n",
+    ),
 }
 
 
@@ -108,11 +114,13 @@ def test_unusable_path_is_a_usage_error_in_one_line(case, tmp_path, capsys):
         path = str(tmp_path / "missing.py")
     else:
         path = write(tmp_path, *BAD_FILES[case])
-    assert main(["verify", "--path", path]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert err.startswith("derivcheck: error: ") and path in err
-    assert "Traceback" not in err
+    for command in ("verify", "list"):
+        assert main([command, "--path", path]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert err.startswith("derivcheck: error: ") and path in err
+        assert "Traceback" not in err
+        assert "\x1b" not in err and "\x07" not in err
 
 
 def test_two_derivations_with_one_name_is_a_usage_error(tmp_path, capsys):

@@ -12,6 +12,7 @@ and read the diff before committing it.
 import dataclasses
 import os
 import re
+import shlex
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -150,7 +151,12 @@ def test_junit_failure_carries_the_counterexample(slipped_run, capsys):
     assert [c.find("failure") is not None for c in cases] == [False, True]
     failure = cases[1].find("failure")
     assert "refuted" in failure.get("message") and "lhs = " in failure.get("message")
-    assert "re-run: derivcheck verify user-sigmoid --step 2" in failure.text
+    (rerun,) = [line for line in failure.text.splitlines() if line.startswith("re-run: ")]
+    # pasted as it is, it checks the same step of the same file with the same settings
+    words = shlex.split(rerun.removeprefix("re-run: "))
+    path = os.path.relpath(slipped_run[2])
+    assert words == ["derivcheck", "verify", "user-sigmoid", "--path", path, "--step", "2",
+                     "--seed", "0", "--points", "20", "--timeout", "10"]  # fmt: skip
 
 
 def test_errata_refuted_as_expected_pass_in_junit(steady):
@@ -185,6 +191,22 @@ def test_explain_tells_the_whole_story(capsys):
                  "counterexample", "lhs = ", "rhs = ", "re-run:", "corrected"):  # fmt: skip
         assert part in out, part
     assert max(len(line) for line in out.splitlines()) <= WIDTH
+    # one of the notes' own derivations: no --path; every setting of the run
+    assert rerun_words(out) == [
+        "derivcheck", "verify", "bce-gradients", "--step", "1", "--seed", "0", "--points", "20",
+        "--timeout", "10",
+    ]  # fmt: skip
+
+
+def rerun_words(text: str) -> list[str]:
+    """The words of the first re-run command in a text report, across its line continuations."""
+    lines = text[text.index("re-run: ") + len("re-run: ") :].splitlines()
+    command = ""
+    for line in lines:
+        command += " " + line.strip().removesuffix("\\")
+        if not line.endswith("\\"):
+            return shlex.split(command)
+    return shlex.split(command)
 
 
 def test_progress_bar_waits_a_second(monkeypatch):

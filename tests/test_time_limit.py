@@ -28,7 +28,9 @@ def timed(lhs, rhs, timeout):
 
 
 def assert_the_run_goes_on():
-    assert verify_step(*SIGMOID_DERIVATIVE).verdict == "proved"
+    # What is asserted is that the next claim is checked, not how fast: beside other work on
+    # both cores the default 10 s left σ′ "confirmed" (SymPy's proof ran out of time).
+    assert verify_step(*SIGMOID_DERIVATIVE, timeout=60).verdict == "proved"
 
 
 def test_slow_simplification_is_confirmed_on_time():

@@ -30,7 +30,8 @@ ZERO_DIGITS = 800  # a residual exactly 0 up to this many digits is taken as 0 .
 ZERO_MARGIN = WORKING_DIGITS  # ... and at least this many digits beyond the claim's constants
 MIN_VALID_FRACTION = 0.5  # fewer valid points than this share of those drawn: verdict error
 SHOWN_DIGITS = 20  # digits of the values shown in a counterexample
-PLOT_DIGITS = 15  # digits of the values along a line through a counterexample, for a plot
+PLOT_DIGITS = 30  # digits a plotted value is computed with: its float is the same whatever
+# state mpmath is in (at 15, two runs of one seed differed in the last bit of some values)
 
 
 def compile_sides(prepared: Prepared, symbols) -> MpFunction:

@@ -5,6 +5,7 @@ Everything here raises `InputError` with a one-line message for input that canno
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy
@@ -65,6 +66,16 @@ def as_sympy(value, side: str):
     if isinstance(value, sympy.Basic):
         if not isinstance(value, sympy.Expr):
             raise InputError(f"the {side} is a {type(value).__name__}, not an expression")
+        inner = next(
+            (e for e in sympy.preorder_traversal(value) if isinstance(e, sympy.MatrixBase)), None
+        )
+        if inner is not None:  # e.g. Derivative(Matrix(...), x), which SymPy takes for a scalar
+            rows, columns = inner.shape
+            raise InputError(
+                f"the {side} holds a {rows}×{columns} Matrix inside a {type(value).__name__}, "
+                "which SymPy treats as a scalar; differentiate a matrix entry by entry, e.g. "
+                "M.applyfunc(lambda e: Derivative(e, x))"
+            )
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return sympy.Integer(value)
@@ -199,8 +210,30 @@ def vet_definitions(definitions) -> dict:
     return vetted
 
 
+CONTEXT_FIELDS = {  # what each field of a Context must be, and how to write it
+    "domains": (Mapping, "a mapping", "domains={x: (low, high), ...}"),
+    "definitions": (Mapping, "a mapping", "definitions={shorthand: expression, ...}"),
+    "given": ((tuple, list), "a tuple of side conditions", "given=(Eq(lhs, rhs), ...)"),
+}
+
+
+def vet_context(context) -> None:
+    """The context's fields have the types they are read with; a lone Eq as `given` is fine."""
+    for name, (kind, expected, example) in CONTEXT_FIELDS.items():
+        value = getattr(context, name)
+        if name == "given" and isinstance(value, sympy.Basic):
+            continue
+        if not isinstance(value, kind):
+            raise InputError(
+                f"Context's {name}= is of type {type(value).__name__} ({value!r:.40}), not "
+                f"{expected}; write {example}"
+            )
+
+
 def vet_given(given, definitions) -> tuple[sympy.Eq, ...]:
     vetted = []
+    if isinstance(given, sympy.Basic):  # one side condition given on its own
+        given = (given,)
     for g in given:
         if g is sympy.true:
             continue
@@ -219,11 +252,20 @@ def vet_given(given, definitions) -> tuple[sympy.Eq, ...]:
             if sympy.simplify(eq.lhs - eq.rhs) != 0:
                 raise InputError(f"side condition {g} is false: it has no symbols and fails")
             continue
+        difference = sympy.expand(eq.lhs - eq.rhs)
+        if not difference.free_symbols:  # its symbols cancel: it says nothing, or contradicts
+            if difference != 0:
+                raise InputError(
+                    f"side condition {g} is false for every value of its symbols (lhs − rhs "
+                    f"expands to {difference}); correct it or leave it out"
+                )
+            continue
         vetted.append(eq)
     return tuple(vetted)
 
 
 def prepare(claim: Claim) -> Prepared:
+    vet_context(claim.context)
     lhs = as_sympy(claim.lhs, "left-hand side")
     rhs = as_sympy(claim.rhs, "right-hand side")
     lshape, lhs_items = elements(lhs)

@@ -7,7 +7,16 @@ from dataclasses import fields
 from ..results import ClaimResult, Report, StepResult
 from .json import relative_path
 from .readable import to_text
-from .text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
+from .text import (
+    MARKS,
+    counterexample_lines,
+    printable_record,
+    proof_lines,
+    rerun_command,
+    rerun_lines,
+    verdict_label,
+    wrapped,
+)
 
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
@@ -18,9 +27,11 @@ CLAIM_FIELDS = {"verdict", "message", "label", "seed", "symbolic", "numeric", "a
 
 def render_explain(report: Report, name: str, number: int) -> str:
     (derivation,) = [d for d in report.derivations if d.derivation.name == name]
+    derivation = printable_record(derivation)  # nothing a user wrote reaches the terminal raw
+    rerun = rerun_command(report, derivation.derivation, number)
     (outcome,) = [s for s in derivation.steps if s.step.number == number]
     step = outcome.step
-    lines = wrapped(f"{name} step {number} · {step.where}", "")
+    lines = wrapped(f"{derivation.derivation.name} step {number} · {step.where}", "")
     source = derivation.derivation.source_file
     if source:
         lines.extend(wrapped(f"defined at {relative_path(source)}:{step.source_line}", "  "))
@@ -32,7 +43,7 @@ def render_explain(report: Report, name: str, number: int) -> str:
     lines.append("")
     lines.extend(wrapped(verdict_label(outcome, report.strict), "verdict     ", " " * 12))
     lines.extend(wrapped(outcome.result.message, " " * 12, " " * 12))
-    lines.extend(result_lines(outcome.result, name, number, report.seed))
+    lines.extend(result_lines(outcome.result, rerun))
     if step.correction is not None and outcome.correction is not None:
         lines.append("")
         lines.extend(wrapped(to_text(step.correction.latex), "corrected   ", " " * 12))
@@ -42,11 +53,11 @@ def render_explain(report: Report, name: str, number: int) -> str:
             wrapped(f"{MARKS[corrected.verdict]} {corrected.verdict}", "verdict     ", " " * 12)
         )
         lines.extend(wrapped(corrected.message, " " * 12, " " * 12))
-        lines.extend(result_lines(corrected, name, number, report.seed))
+        lines.extend(result_lines(corrected, rerun))
     return "\n".join(lines) + "\n"
 
 
-def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[str]:
+def result_lines(result: StepResult, rerun: str) -> list[str]:
     lines = []
     if result.proof is not None:
         lines.append("")
@@ -57,9 +68,7 @@ def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[
     if result.counterexample is not None:
         lines.append("")
         lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
-        lines.extend(
-            wrapped(f"re-run: derivcheck verify {name} --step {number} --seed {seed}", " " * 6)
-        )
+        lines.extend(rerun_lines(rerun, " " * 6, " " * 6))
     return lines
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from ..results import Report
 from .json import relative_path
+from .text import printable_record
 
 
 def render_annotations(report: Report) -> str:
+    report = printable_record(report)  # the log shows ANSI colours: no escape sequence passes
     lines = []
     for derivation in report.derivations:
         d = derivation.derivation

@@ -7,10 +7,13 @@ import html
 
 from ..results import ClaimResult, Report, StepOutcome, StepResult
 from .explain import claim_lines
+from .mathml import sanitised
 from .terminal import check_lines
 from .text import MARKS, header, proof_lines, summary_line
 
 NAMES = {"<mi>yhat</mi>": "<mi>ŷ</mi>"}  # symbol names the MathML printer spells out
+# No script of any kind, nothing fetched: only the inline stylesheet and inline SVG.
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"
 CSS = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 62em; color: #222;
        padding: 0 1em; }
@@ -72,6 +75,7 @@ def render_html(report: Report) -> str:
         body.append("</section>")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>derivcheck report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
@@ -90,16 +94,24 @@ def esc(text) -> str:
 
 
 def latex_math(latex: str) -> str:
-    """The notes' LaTeX as MathML; as escaped text with a visible note if it cannot convert."""
+    """The notes' LaTeX as MathML; as escaped text with a visible note if it cannot convert, or
+    if the MathML held anything but presentation MathML (which is then not shown)."""
     try:
         from latex2mathml.converter import convert
 
-        return convert(latex, display="block")
+        math, removed = sanitised(convert(latex, display="block"))
     except Exception as error:  # a converter's failure must never stop the report
-        return (
-            f'<code class="fallback">{esc(latex)}</code> <span class="fallback-note">(shown '
-            f"as LaTeX: MathML conversion failed, {esc(type(error).__name__)})</span>"
-        )
+        return fallback(latex, f"MathML conversion failed, {type(error).__name__}")
+    if removed:
+        return fallback(latex, f"its MathML held {', '.join(removed)}, which is not shown")
+    return math
+
+
+def fallback(latex: str, why: str) -> str:
+    return (
+        f'<code class="fallback">{esc(latex)}</code> '
+        f'<span class="fallback-note">(shown as LaTeX: {esc(why)})</span>'
+    )
 
 
 def sympy_math(lhs, rhs) -> str:
@@ -113,7 +125,10 @@ def sympy_math(lhs, rhs) -> str:
     text = f'<math display="block">{sides[0]}<mo>=</mo>{sides[1]}</math>'
     for name, shown in NAMES.items():
         text = text.replace(name, shown)
-    return text
+    math, removed = sanitised(text)
+    if removed:
+        return f'<code class="fallback">{esc(lhs)} = {esc(rhs)}</code>'
+    return math
 
 
 def badge(verdict: str, expected: bool = False) -> str:

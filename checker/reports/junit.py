@@ -9,10 +9,11 @@ import xml.etree.ElementTree as ET
 from ..results import Report, StepOutcome
 from .json import relative_path
 from .readable import to_text
-from .text import counterexample_lines
+from .text import counterexample_lines, printable_record, rerun_command
 
 
 def render_junit(report: Report) -> str:
+    report = printable_record(report)  # control characters make XML 1.0 not well formed
     suites = ET.Element(
         "testsuites",
         name="derivcheck",
@@ -44,7 +45,7 @@ def render_junit(report: Report) -> str:
                 case.set("file", relative_path(d.source_file))
                 case.set("line", str(outcome.step.source_line))
             if outcome in failing:
-                message, details = failure(outcome, d.name, report.seed)
+                message, details = failure(outcome, rerun_command(report, d, outcome.step.number))
                 element = ET.SubElement(
                     case, "failure", message=message, type=failure_type(outcome)
                 )
@@ -67,7 +68,7 @@ def failure_type(outcome: StepOutcome) -> str:
     return ("erratum " if outcome.step.erratum else "") + outcome.result.verdict
 
 
-def failure(outcome: StepOutcome, name: str, seed: int) -> tuple[str, str]:
+def failure(outcome: StepOutcome, rerun: str) -> tuple[str, str]:
     """The one-line message (with the counterexample's values) and the full details."""
     result = outcome.result
     if outcome.step.erratum and result.verdict == "refuted":
@@ -78,5 +79,5 @@ def failure(outcome: StepOutcome, name: str, seed: int) -> tuple[str, str]:
     if example is not None:
         message += f" (lhs = {example.lhs}, rhs = {example.rhs})"
         lines += [line.strip() for line in counterexample_lines(example, result.deciding.label)]
-    lines.append(f"re-run: derivcheck verify {name} --step {outcome.step.number} --seed {seed}")
+    lines.append(f"re-run: {rerun}")
     return message, "\n".join(lines)

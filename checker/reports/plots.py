@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - after the backend is chosen
 
 from ..results import Slice  # noqa: E402
+from .text import printable  # noqa: E402
 
 STYLE = {
     "svg.hashsalt": "derivcheck",  # the same ids every run, so the report is reproducible
@@ -31,6 +32,12 @@ def svg(figure) -> str:
     return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
 
 
+def literal(text: str) -> str:
+    """A label as text: matplotlib reads $…$ as mathtext (a symbol may be named "$"), and has
+    no glyph for a control character."""
+    return printable(text).replace("$", r"\$")
+
+
 def slice_plot(line: Slice, title: str) -> str:
     """Both sides along the line, with the point it goes through marked."""
     with plt.rc_context(STYLE):
@@ -39,8 +46,9 @@ def slice_plot(line: Slice, title: str) -> str:
         axes.plot(line.values, line.rhs, "--", label=f"rhs ({line.rhs_method})", linewidth=1.6)
         if line.at is not None:
             axes.axvline(line.at, color="0.6", linewidth=0.8, linestyle=":")
-        axes.set_xlabel(line.symbol + (f"  (entry {list(line.element)})" if line.element else ""))
-        axes.set_title(title, fontsize=9, loc="left")
+        entry = f"  (entry {list(line.element)})" if line.element else ""
+        axes.set_xlabel(literal(line.symbol) + entry)
+        axes.set_title(literal(title), fontsize=9, loc="left")
         axes.legend(frameon=False, fontsize=8)
         return svg(figure)
 
@@ -60,5 +68,7 @@ def error_histogram(errors: list[float], title: str) -> str:
             axes.set_xticks([])
         axes.set_xlabel("log10 relative error, lhs against rhs (mpmath)")
         axes.set_ylabel("points")
-        axes.set_title(f"{title} · {exact} of {len(errors)} exactly 0", fontsize=9, loc="left")
+        axes.set_title(
+            literal(f"{title} · {exact} of {len(errors)} exactly 0"), fontsize=9, loc="left"
+        )
         return svg(figure)

@@ -19,6 +19,7 @@ from .text import (
     failure_lines,
     header,
     passing,
+    printable_record,
     step_lines,
     summary_line,
 )
@@ -49,6 +50,7 @@ def render_terminal(
         emoji=False,
         markup=False,
     )
+    report = printable_record(report)  # what a user wrote cannot reach the terminal raw
     if not quiet:
         console.print(Text(header(report)), style="bold")
         console.print(Text(LEGEND), style="dim")
@@ -61,14 +63,14 @@ def render_terminal(
             console.print()
             for outcome in derivation.steps:
                 if verbose or outcome.step.erratum or not outcome.ok(report.strict):
-                    details(console, outcome, report, d.name, verbose)
+                    details(console, outcome, report, d, verbose)
                     console.print()
         lines(console, errata_lines(report))
     else:
         for derivation in report.derivations:
             for outcome in derivation.steps:
                 if not outcome.ok(report.strict):
-                    details(console, outcome, report, derivation.derivation.name, verbose)
+                    details(console, outcome, report, derivation.derivation, verbose)
         if report.failures:
             console.print()
     lines(console, failure_lines(report))
@@ -188,9 +190,9 @@ def figure(error: float) -> str:
     return "0" if error == 0 else f"{error:.0e}"
 
 
-def details(console: Console, outcome: StepOutcome, report: Report, name: str, verbose: bool):
+def details(console: Console, outcome: StepOutcome, report: Report, derivation, verbose: bool):
     """The step's full story below the table: its line, note, counterexample, re-run, fix."""
     ok = outcome.ok(report.strict)
     style = None if ok else "red"
-    for line in step_lines(outcome, report, name, verbose):
+    for line in step_lines(outcome, report, derivation, verbose):
         console.print(Text(line, style=style or ""), soft_wrap=True)

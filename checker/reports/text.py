@@ -3,9 +3,13 @@ counterexample, the errata, the failures, the summary line (reports.terminal lay
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 import textwrap
+import unicodedata
 
 from ..results import Counterexample, Report, StepOutcome, StepResult
+from .json import relative_path
 from .readable import to_text
 
 WIDTH = 80
@@ -19,6 +23,76 @@ SYMBOLIC_STATUS = {
     "failed": "failed",
     "skipped": "for all K only",
 }
+
+
+# Bidirectional overrides reorder what a terminal shows ("Trojan source"); the other format
+# characters (category Cf, e.g. a zero-width joiner) only join or hide.
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character (C0, DEL, C1), bidirectional override, lone surrogate
+    and XML-forbidden non-character spelled out as an escape, e.g. ESC as \\x1b: nothing a user
+    wrote can move a terminal's cursor, colour it, or make the JUnit XML not well formed."""
+    return "".join(escaped(ch) if unsafe(ch) else ch for ch in text)
+
+
+def unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in BIDI or ch in "\ufffe\uffff"
+
+
+def escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable_record(record):
+    """A copy of a report record (or a part of it) with `printable` applied to every string."""
+    if isinstance(record, str):
+        return printable(record)
+    if isinstance(record, tuple):
+        return tuple(printable_record(r) for r in record)
+    if not dataclasses.is_dataclass(record) or isinstance(record, type):
+        return record
+    changes = {}
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, (str, tuple)) or dataclasses.is_dataclass(value):
+            cleaned = printable_record(value)
+            if cleaned != value:
+                changes[field.name] = cleaned
+    return dataclasses.replace(record, **changes) if changes else record
+
+
+def rerun_command(report: Report, derivation, number: int) -> str:
+    """The one command that re-checks step `number` with this run's settings, shell-quoted."""
+    name = derivation.name
+    words = ["derivcheck", "verify"] + ([] if name.startswith("-") else [name])
+    if derivation.origin:
+        words += ["--path", relative_path(derivation.origin)]
+    words += ["--step", str(number), "--seed", str(report.seed), "--points", str(report.points)]
+    words += ["--timeout", f"{report.timeout:g}"] + (["--strict"] if report.strict else [])
+    return shlex.join(words + (["--", name] if name.startswith("-") else []))
+
+
+def rerun_lines(command: str, first: str, rest: str) -> list[str]:
+    """`re-run: COMMAND`, broken between options with a shell line continuation, never between
+    an option and its value."""
+    words = shlex.split(command)
+    units = []  # an option with its value, or a word alone
+    for word in words:
+        if units and units[-1][0].startswith("--") and len(units[-1]) == 1 and word[:1] != "-":
+            units[-1].append(word)
+        else:
+            units.append([word])
+    lines, line = [], first + "re-run:"
+    for unit in units:
+        text = " ".join(shlex.quote(word) for word in unit)
+        if len(line) + 1 + len(text) + 2 > WIDTH and len(line) > len(first + "re-run:"):
+            lines.append(line + " \\")
+            line = rest + " "
+        line += " " + text
+    return [*lines, line]
 
 
 def header(report: Report) -> str:
@@ -46,7 +120,7 @@ def verdict_label(outcome: StepOutcome, strict: bool) -> str:
     return label
 
 
-def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -> list[str]:
+def step_lines(outcome: StepOutcome, report: Report, derivation, verbose: bool) -> list[str]:
     step, result = outcome.step, outcome.result
     lines = wrapped(to_text(step.latex), f"  {step.number:>2}  ")
     lines.extend(wrapped(f"{verdict_label(outcome, report.strict)} · {step.where}", INDENT))
@@ -58,12 +132,7 @@ def step_lines(outcome: StepOutcome, report: Report, name: str, verbose: bool) -
         lines.extend(wrapped(result.message, INDENT))
     if result.counterexample is not None:
         lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
-        lines.extend(
-            wrapped(
-                f"re-run: derivcheck verify {name} --step {step.number} --seed {report.seed}",
-                INDENT,
-            )
-        )
+        lines.extend(rerun_lines(rerun_command(report, derivation, step.number), INDENT, INDENT))
     if verbose and result.proof is not None and result.proof.rules:
         rules = " · ".join(
             use.rule + (f" ×{use.count}" if use.count > 1 else "") for use in result.proof.rules

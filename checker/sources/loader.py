@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
@@ -70,6 +71,7 @@ def load_path(path: str) -> list[Derivation]:
         for candidate in candidates:
             if isinstance(candidate, Derivation) and candidate not in found:
                 found.append(candidate)
+    found = [dataclasses.replace(d, origin=str(file)) for d in found]  # for the re-run command
     if not found:
         raise LoadError(
             f"{path}: defines no Derivation; build one with checker.dsl.derivation(...) "
