@@ -128,8 +128,8 @@ def written_out(expr, values: dict):
 
 def expand_sums(expr):
     if isinstance(expr, Sum):
-        (j, low, high) = expr.limits[0]
-        body = expand_sums(expr.function)
+        j, low, high, body = rules.outermost(expr)
+        body = expand_sums(body)
         return sympy.Add(*[body.xreplace({j: sympy.Integer(v)}) for v in range(low, high + 1)])
     if not expr.args or isinstance(expr, Indexed):
         return expr

@@ -198,8 +198,7 @@ def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool, IndexConte
 
 def unit_candidate(total, context: IndexContext, trace: Trace) -> UnitSum | None:
     """Σ_j y_…j… over an input y (not a shorthand, not already given) as a side condition."""
-    (j, _, size) = total.limits[0]
-    body = total.function
+    j, _, size, body = rules.outermost(total)
     if not isinstance(body, Indexed) or body.base in context.definitions:
         return None
     slots = [n for n, i in enumerate(body.indices) if i == j]
