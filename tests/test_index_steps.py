@@ -151,3 +151,21 @@ def test_the_last_instance_has_every_size_and_index_at_its_largest():
         assert [v[D] for v in chosen] == sorted(v[D] for v in chosen)
         last = instances(claim, seed)[-1]
         assert last.lhs != last.rhs  # the entry at d = D = 3
+
+
+def test_a_definition_whose_dummy_is_also_its_summation_index():
+    # ŷ_j = e^{z_j} / Σ_j e^{z_j}, a valid softmax: instantiating it crashed ("Invalid limits").
+    from dataclasses import replace
+
+    from sympy import exp
+
+    own = replace(
+        LABELS,
+        definitions={**LABELS.definitions, yhat: ((j,), exp(z[j]) / Sum(exp(z[j]), (j, 1, K)))},
+    )
+    claim = IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], own)
+    at2 = concrete(claim, {K: 2}).context.definitions
+    z1, z2 = (sympy.Symbol(f"z{v}", real=True) for v in (1, 2))
+    assert at2[sympy.Symbol("yhat1", real=True)] == exp(z1) / (exp(z1) + exp(z2))
+    result, data = only_step(for_all(claim.lhs, claim.rhs, own))
+    assert result.verdict == "proved" and data["proved_for_all"]

@@ -151,6 +151,7 @@ def plain(expr):
 def concrete_context(context: IndexContext, values: dict) -> Context:
     definitions, domains, given = {}, {}, []
     for base, (dummies, body) in context.definitions.items():
+        body = rules.fresh_bound(body)  # ŷ_j = e^{z_j}/Σ_j e^{z_j}: j := 1 hits the free j only
         for point in every_index(base, context, values):
             target = symbol_for(base, point) if dummies else base
             definitions[target] = written_out(body.xreplace(dict(zip(dummies, point))), values)
