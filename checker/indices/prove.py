@@ -206,6 +206,9 @@ def unit_candidate(total, context: IndexContext, trace: Trace) -> UnitSum | None
         return None
     if any(u.base == body.base and u.slot == slots[0] for u in context.unit_sums):
         return None
+    shape = context.shapes.get(body.base, ())
+    if size not in context.sizes or len(shape) != len(body.indices) or shape[slots[0]] != size:
+        return None  # Σ_{k=1}^{m} y_k is a part of y's sum, not the whole: no condition
     name = str(trace.names.get(total, "k"))
     return UnitSum(body.base, slots[0], size, name, len(body.indices))
 

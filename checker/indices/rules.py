@@ -124,8 +124,24 @@ def pull_out(factors, j):
 
 
 def constant_sum(constant, size):
-    """Σ_j c = size · c, for c free of j."""
+    """Σ_j c = size · c, for c free of j (and size never negative: see `never_negative`)."""
     return size * constant
+
+
+def never_negative(size, scope, context: IndexContext) -> bool:
+    """Whether a sum's upper limit is ≥ 0 for every value of the sizes (from the least declared)
+    and of the indices (from 1). Only then does Σ_{j=1}^{size} c = size · c hold: an empty sum
+    is 0, in the rules as in the instances (SymPy's Σ_{j=1}^{−1} 1 = −1 is not used)."""
+    lows = {}
+    for symbol in sympy.sympify(size).free_symbols:
+        if symbol in context.sizes:
+            low = context.sizes[symbol][0]
+        elif symbol in scope:
+            low = 1
+        else:
+            return False
+        lows[symbol] = low + sympy.Dummy(integer=True, nonnegative=True)
+    return bool(sympy.sympify(size).xreplace(lows).is_nonnegative)
 
 
 def excluded_index(body, j, size, scope):

@@ -44,7 +44,7 @@ def sum_out(body, j, size, scope, context: IndexContext, trace: Trace):
             out.append(collapsed)
             continue
         outside, inside = rules.pull_out(factors, j)
-        if inside == 1:
+        if inside == 1 and rules.never_negative(size, scope, context):
             trace.add(rules.CONSTANT_SUM, f"Σ_{j.name} {outside} = {size}·{outside}")
             out.append(rules.constant_sum(outside, size))
             continue
