@@ -362,9 +362,11 @@ def smallest(limit, bounds) -> int:
 # --- Writing out. ---
 
 
-def written_out(expr, values: dict, made: dict | None = None):
-    """`expr` with sizes and indices given values, sums written out and indexed symbols plain."""
-    expr = rules.fresh_bound(expr)  # a free k given a value must not hit a summation index k
+def written_out(expr, values: dict, made: dict | None = None, fresh: bool = False):
+    """`expr` with sizes and indices given values, sums written out and indexed symbols plain
+    (`fresh`: its summation indices are dummies already)."""
+    if not fresh:
+        expr = rules.fresh_bound(expr)  # a free k given a value must not hit a summation index k
     expr = expr.xreplace({k: sympy.Integer(v) for k, v in values.items()})
     return plain(expand_sums(expr), {} if made is None else made)
 
@@ -396,9 +398,8 @@ def plain(expr, made: dict):
             raise TooLarge(f"{e} and {other} written out are both {symbol}; rename a base")
         return symbol
 
-    return expr.replace(
-        lambda e: isinstance(e, Indexed) and all(i.is_Integer for i in e.indices), named
-    )
+    atoms = [e for e in expr.atoms(Indexed) if all(i.is_Integer for i in e.indices)]
+    return expr.xreplace({e: named(e) for e in atoms})
 
 
 def concrete_context(context: IndexContext, values: dict, used=None, made=None) -> Context:
@@ -421,7 +422,7 @@ def concrete_context(context: IndexContext, values: dict, used=None, made=None) 
                 if point
             }
         )
-    definitions, seen, queue = {}, set(), list(used)
+    definitions, seen, queue, bodies = {}, set(), list(used), {}
     while queue:
         symbol = queue.pop()
         if symbol in seen:
@@ -431,9 +432,10 @@ def concrete_context(context: IndexContext, values: dict, used=None, made=None) 
         if base not in context.definitions:
             continue
         dummies, body = context.definitions[base]
-        body = rules.fresh_bound(body)  # ŷ_j = e^{z_j}/Σ_j e^{z_j}: j := 1 hits the free j only
+        if base not in bodies:  # ŷ_j = e^{z_j}/Σ_j e^{z_j}: j := 1 must hit the free j only
+            bodies[base] = rules.fresh_bound(body)
         at = {**values, **dict(zip(dummies, point))}
-        definitions[symbol] = written_out(body.xreplace(dict(zip(dummies, point))), at, made)
+        definitions[symbol] = written_out(bodies[base], at, made, fresh=True)
         queue.extend(definitions[symbol].free_symbols)
     given = []
     for unit in context.unit_sums:
