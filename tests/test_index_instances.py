@@ -12,7 +12,7 @@ from checker import verify_derivations
 from checker.dsl import derivation, for_all, step
 from checker.indices import IndexedClaim, prove
 from checker.indices.instantiate import (
-    COST_LIMIT,
+    BUILD_LIMIT,
     MAX_ENTRIES,
     Unbuilt,
     choose_sizes,
@@ -22,7 +22,9 @@ from checker.indices.instantiate import (
     written_out,
 )
 from checker.reports.json import render_json
-from derivations.index_classes import K, context, j, k, m, n, y, yhat, z
+from checker.results import ClaimResult
+from checker.run.api import step_result
+from derivations.index_classes import K, context, i, j, k, m, n, y, yhat, z
 
 SOFTMAX = context(label_sum=False)
 APART = context(label_sum=False, distinct=True)
@@ -83,13 +85,17 @@ def test_one_instance_past_the_declared_range_where_the_cost_allows():
 
 
 def test_the_verdict_says_which_sizes_and_entries_were_checked():
-    claim = for_all(Derivative(yhat[k], z[m]), yhat[k] * (KroneckerDelta(k, m) - yhat[m]), SOFTMAX)
-    result, data = only_step(claim)
-    assert result.verdict == "proved"
-    at = data["proof"]["instances"]
+    claim = IndexedClaim(
+        Derivative(yhat[k], z[m]), yhat[k] * (KroneckerDelta(k, m) - yhat[m]), SOFTMAX
+    )
+    made = instances(claim, 0)
+    agreeing = tuple(ClaimResult("confirmed", "agree", i.context.label) for i in made)
+    result = step_result((claim, *made), (ClaimResult("proved", "", proof=prove(claim)), *agreeing))
+    at = result.proof.instances
     assert at[0] == "K=2 (all 4 entries (k, m))"
     assert any(" of " in a and "entries (k, m) = 1,1 " in a for a in at)  # sampled: listed
-    assert "; ".join(at) in result.message
+    assert result.verdict == "proved"
+    assert result.message.endswith("checked at " + "; ".join(at))
 
 
 def test_sampled_entries_have_the_corners_and_every_pattern():
@@ -124,11 +130,13 @@ def test_large_sizes_with_three_free_indices_are_bounded_with_a_clear_error():
     cheap = IndexedClaim(z[k] * y[m] * c[n], y[m] * z[k] * c[n], three)
     for instance in instances(cheap, 0):
         assert instance.lhs.shape[0] <= MAX_ENTRIES
-        assert f"of {200**3}" in instance.context.entries or "of 20" in instance.context.entries
-    heavy = IndexedClaim(Derivative(yhat[k], z[m]) * c[n], yhat[k] * c[n], three)
+        size = int(instance.context.label.split("=")[1])
+        assert f"of {size**3} entries (k, m, n) = 1,1,1 " in instance.context.entries
+    pairs = Sum(z[i] * z[j], (i, 1, K), (j, 1, K))  # K² terms for each entry
+    heavy = IndexedClaim(pairs * c[n] * y[k] * z[m], 0, three)
     made = instances(heavy, 0)
     assert made and all(isinstance(i, Unbuilt) for i in made)
-    assert f"would pass the limit of {COST_LIMIT}" in made[0].message
+    assert f"would pass the limit of {BUILD_LIMIT} written out" in made[0].message
     assert "declare smaller sizes" in made[0].message
     result, _ = only_step(for_all(heavy.lhs, heavy.rhs, three))
     assert result.verdict == "error"

@@ -34,8 +34,8 @@ MAX_ENTRIES = 24  # entries checked per instance at most: all of them where ther
 # the softmax notes (a derivative of a K-term quotient, two free indices) stay a few seconds at
 # K = 12; a line whose one entry per pattern costs more is checked at that, and not past its
 # declared sizes. BUILD_LIMIT bounds what is written out at all (time and memory here).
-ENTRY_COST = 150
-COST_LIMIT = 2000
+ENTRY_COST = 50
+COST_LIMIT = 1000
 BUILD_LIMIT = 200_000
 BEYOND = 2  # the extra instance's first size is drawn in (high, BEYOND · high]
 DERIVATIVE_COST = 3  # a derivative carried out is about this many times its expression
