@@ -23,6 +23,7 @@ class Context:
     given: tuple[Any, ...] = ()
     label: str = ""  # which instance this is, e.g. "K=3"
     symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
+    entries: str = ""  # there: which entries of the free indices, e.g. "all 9 entries (k, m)"
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ class StepResult:
         return self.instance_message()
 
     def index_message(self) -> str:
-        proof, at = self.proof, "; ".join(self.labels)
+        proof, at = self.proof, "; ".join(self.proof.instances or self.labels)
         if self.proved_for_all:
             return f"proved for all {proof.sizes} by the index rules; checked at {at}"
         if proof.proved and self.deciding.verdict == "refuted":

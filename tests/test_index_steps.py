@@ -40,10 +40,10 @@ def test_ce_gradient_with_label_sum_is_proved_for_all_K():
     assert result.verdict == "proved"
     assert data["proved_for_all"] is True
     assert data["proof"]["rules"]
-    labels = data["proof"]["instances"]
+    labels = [i["label"] for i in data["instances"]]
     assert len(set(labels)) >= 3
-    assert all(2 <= int(label.split("=")[1]) <= 12 for label in labels)
-    assert [i["label"] for i in data["instances"]] == labels
+    assert all(2 <= int(label.split("=")[1]) <= 12 for label in labels[:3])
+    assert all(at.startswith(label) for at, label in zip(data["proof"]["instances"], labels))
 
 
 def test_true_step_the_rules_cannot_prove_is_checked_at_the_sizes_only():
@@ -96,16 +96,16 @@ def test_instance_leaves_out_entries_with_k_equal_m():
     at3 = concrete(claim, {K: 3})
     assert at3.lhs.shape == (6, 1)  # the 3 · 2 ordered pairs k ≠ m
     for claim_at in instances(claim, 0):
-        assert claim_at.lhs.shape == (1, 1)  # one random entry per size
+        pairs = [(e.expr.name[len("yhat") :], e.variables[0].name[1:]) for e in claim_at.lhs]
+        assert pairs and all(a != b for a, b in pairs)
 
 
 def test_instance_checks_k_equal_m_and_k_unequal_m_both():
     # A slip on the diagonal alone (δ_km dropped) must not hide behind one off-diagonal entry.
     claim = IndexedClaim(Derivative(yhat[k], z[m]), -yhat[k] * yhat[m], context(label_sum=False))
     for claim_at in instances(claim, 0):
-        assert claim_at.lhs.shape == (2, 1)
         pairs = [(e.expr.name[len("yhat") :], e.variables[0].name[1:]) for e in claim_at.lhs]
-        assert sorted(a == b for a, b in pairs) == [False, True]
+        assert {a == b for a, b in pairs} == {False, True}
 
 
 def test_same_seed_same_proof_and_sizes():
@@ -151,3 +151,21 @@ def test_the_last_instance_has_every_size_and_index_at_its_largest():
         assert [v[D] for v in chosen] == sorted(v[D] for v in chosen)
         last = instances(claim, seed)[-1]
         assert last.lhs != last.rhs  # the entry at d = D = 3
+
+
+def test_a_definition_whose_dummy_is_also_its_summation_index():
+    # ŷ_j = e^{z_j} / Σ_j e^{z_j}, a valid softmax: instantiating it crashed ("Invalid limits").
+    from dataclasses import replace
+
+    from sympy import exp
+
+    own = replace(
+        LABELS,
+        definitions={**LABELS.definitions, yhat: ((j,), exp(z[j]) / Sum(exp(z[j]), (j, 1, K)))},
+    )
+    claim = IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], own)
+    at2 = concrete(claim, {K: 2}).context.definitions
+    z1, z2 = (sympy.Symbol(f"z{v}", real=True) for v in (1, 2))
+    assert at2[sympy.Symbol("yhat1", real=True)] == exp(z1) / (exp(z1) + exp(z2))
+    result, data = only_step(for_all(claim.lhs, claim.rhs, own))
+    assert result.verdict == "proved" and data["proved_for_all"]

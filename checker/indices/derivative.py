@@ -113,7 +113,8 @@ def differentiate(expr, variable, context: IndexContext, trace: Trace):
         if isinstance(e, Sum):
             trace.add(rules.SUM_DERIVATIVE)
             renamed = rules.fresh_bound(e)  # the summation index cannot clash with the variable's
-            return Sum(d(renamed.function), renamed.limits[0])
+            j, low, high, body = rules.outermost(renamed)
+            return Sum(d(body), (j, low, high))
         if isinstance(e, Derivative):
             return d(eliminate(e, context, trace))
         raise NoRule(f"no derivative rule for {type(e).__name__} ({e})")

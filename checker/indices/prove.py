@@ -198,8 +198,7 @@ def holds_only_if(claim: IndexedClaim, residuals) -> tuple[str, bool, IndexConte
 
 def unit_candidate(total, context: IndexContext, trace: Trace) -> UnitSum | None:
     """Σ_j y_…j… over an input y (not a shorthand, not already given) as a side condition."""
-    (j, _, size) = total.limits[0]
-    body = total.function
+    j, _, size, body = rules.outermost(total)
     if not isinstance(body, Indexed) or body.base in context.definitions:
         return None
     slots = [n for n, i in enumerate(body.indices) if i == j]
@@ -207,6 +206,9 @@ def unit_candidate(total, context: IndexContext, trace: Trace) -> UnitSum | None
         return None
     if any(u.base == body.base and u.slot == slots[0] for u in context.unit_sums):
         return None
+    shape = context.shapes.get(body.base, ())
+    if size not in context.sizes or len(shape) != len(body.indices) or shape[slots[0]] != size:
+        return None  # Σ_{k=1}^{m} y_k is a part of y's sum, not the whole: no condition
     name = str(trace.names.get(total, "k"))
     return UnitSum(body.base, slots[0], size, name, len(body.indices))
 

@@ -59,14 +59,19 @@ def free_indices(expr) -> frozenset:
     if isinstance(expr, sympy.Symbol):
         return frozenset((expr,))
     if isinstance(expr, Sum):
-        (j, low, high), *more = expr.limits
-        if more:
-            raise NoRule("a sum over several indices at once; write nested sums")
-        return (free_indices(expr.function) - {j}) | free_indices(low) | free_indices(high)
+        j, low, high, body = outermost(expr)
+        return (free_indices(body) - {j}) | free_indices(low) | free_indices(high)
     found = frozenset()
     for arg in expr.args:
         found |= free_indices(arg)
     return found
+
+
+def outermost(total):
+    """(j, low, high, body) of Σ_j body, the outermost sum of `total`: SymPy merges Σ_j Σ_i f
+    into one Sum with several limits, innermost first, and every one of them counts."""
+    *inner, (j, low, high) = total.limits
+    return j, low, high, Sum(total.function, *inner) if inner else total.function
 
 
 class NoRule(ValueError):
@@ -76,10 +81,9 @@ class NoRule(ValueError):
 def fresh_bound(expr):
     """`expr` with every summation index renamed to a fresh dummy (no capture on substitution)."""
     if isinstance(expr, Sum):
-        (j, low, high) = expr.limits[0]
+        j, low, high, body = outermost(expr)
         new = sympy.Dummy(j.name, integer=True)
-        body = fresh_bound(expr.function).xreplace({j: new})
-        return Sum(body, (new, low, high))
+        return Sum(fresh_bound(body).xreplace({j: new}), (new, low, high))
     if not expr.args or isinstance(expr, Indexed):
         return expr
     return expr.func(*[fresh_bound(a) for a in expr.args])
@@ -120,8 +124,24 @@ def pull_out(factors, j):
 
 
 def constant_sum(constant, size):
-    """Σ_j c = size · c, for c free of j."""
+    """Σ_j c = size · c, for c free of j (and size never negative: see `never_negative`)."""
     return size * constant
+
+
+def never_negative(size, scope, context: IndexContext) -> bool:
+    """Whether a sum's upper limit is ≥ 0 for every value of the sizes (from the least declared)
+    and of the indices (from 1). Only then does Σ_{j=1}^{size} c = size · c hold: an empty sum
+    is 0, in the rules as in the instances (SymPy's Σ_{j=1}^{−1} 1 = −1 is not used)."""
+    lows = {}
+    for symbol in sympy.sympify(size).free_symbols:
+        if symbol in context.sizes:
+            low = context.sizes[symbol][0]
+        elif symbol in scope:
+            low = 1
+        else:
+            return False
+        lows[symbol] = low + sympy.Dummy(integer=True, nonnegative=True)
+    return bool(sympy.sympify(size).xreplace(lows).is_nonnegative)
 
 
 def excluded_index(body, j, size, scope):
@@ -165,19 +185,30 @@ def softmax_sum(product, j, size, context: IndexContext) -> bool:
     for factor in factors:
         if factor.is_Pow and factor.exp == -1 and isinstance(factor.base, Sum):
             total = factor.base
-            (i, low, high) = total.limits[0]
+            i, low, high, summand = outermost(total)
             numerator = Mul(*[f for f in factors if f is not factor])
             if j in free_indices(total) or (low, high) != (1, size):
                 continue  # a normalising sum that changes with j normalises nothing
-            if total.function.xreplace({i: j}) == numerator:
+            if summand.xreplace({i: j}) == numerator:
                 return j in free_indices(numerator)
     return False
 
 
-def zero_distinct(expr, context: IndexContext):
-    """δ_km → 0 for the pairs of free indices known to differ."""
+def zero_distinct(expr, context: IndexContext, bound: frozenset = frozenset()):
+    """δ_km → 0 for the pairs of free indices known to differ; a k bound by a sum around the δ
+    is another index than the free k, whatever its name, and is left alone."""
     pairs = {frozenset(p) for p in context.distinct}
-    return expr.replace(
-        lambda e: isinstance(e, KroneckerDelta) and frozenset(e.args) in pairs,
-        lambda e: sympy.S.Zero,
-    )
+    if not pairs:
+        return expr
+    if isinstance(expr, KroneckerDelta):
+        apart = frozenset(expr.args) in pairs and not bound & set(expr.args)
+        return sympy.S.Zero if apart else expr
+    if isinstance(expr, Sum):
+        inner = bound | {limit[0] for limit in expr.limits}
+        limits = [
+            (v, *(zero_distinct(b, context, bound) for b in ends)) for v, *ends in expr.limits
+        ]
+        return Sum(zero_distinct(expr.function, context, inner), *limits)
+    if not expr.args or isinstance(expr, Indexed):
+        return expr
+    return expr.func(*[zero_distinct(a, context, bound) for a in expr.args])

@@ -14,10 +14,10 @@ from .rules import NoRule, Trace, free_indices
 def normalize(expr, scope: dict, context: IndexContext, trace: Trace):
     """`expr` with every sum normalised, innermost first; `scope` maps indices to their sizes."""
     if isinstance(expr, Sum):
-        (j, low, high) = expr.limits[0]
+        j, low, high, body = rules.outermost(expr)
         if low != 1:
             raise NoRule(f"a sum from {low}; the rules cover sums from 1")
-        body = normalize(expr.function, {**scope, j: high}, context, trace)
+        body = normalize(body, {**scope, j: high}, context, trace)
         return sum_out(body, j, high, scope, context, trace)
     if isinstance(expr, sympy.Derivative):
         raise NoRule("a derivative left after differentiation")
@@ -44,7 +44,7 @@ def sum_out(body, j, size, scope, context: IndexContext, trace: Trace):
             out.append(collapsed)
             continue
         outside, inside = rules.pull_out(factors, j)
-        if inside == 1:
+        if inside == 1 and rules.never_negative(size, scope, context):
             trace.add(rules.CONSTANT_SUM, f"Σ_{j.name} {outside} = {size}·{outside}")
             out.append(rules.constant_sum(outside, size))
             continue
@@ -61,17 +61,23 @@ def sum_out(body, j, size, scope, context: IndexContext, trace: Trace):
     return Add(*out)
 
 
+class BoundIndex(sympy.Symbol):
+    """A summation index's canonical name (ι0, ι1, … by nesting depth). A class of its own: no
+    symbol of a claim, whatever its name, is equal to one, so none can be captured."""
+
+
 def canonical(product, j, size, trace: Trace):
     """Σ_j product with j renamed by nesting depth, so that alike sums are the same expression."""
-    new = sympy.Symbol(f"ι{depth(product)}", integer=True)
+    new = BoundIndex(f"ι{depth(product)}", integer=True)
     total = Sum(product.xreplace({j: new}), (new, 1, size))
     trace.names.setdefault(total, j.name)
     return total
 
 
 def depth(expr) -> int:
+    """How deep sums nest in `expr` (a Sum with several limits is that many sums)."""
     if isinstance(expr, Sum):
-        return 1 + depth(expr.function)
+        return len(expr.limits) + depth(expr.function)
     return max((depth(a) for a in expr.args), default=0)
 
 

@@ -13,7 +13,7 @@ import sympy
 
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..checks.prepare import InputError, as_sympy
-from ..indices.instantiate import instances
+from ..indices.instantiate import Unbuilt, instances
 from ..indices.model import IndexedClaim, IndexProof
 from ..model import Claim, Context, Derivation
 from ..results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
@@ -76,6 +76,9 @@ def run_claims(
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
         if isinstance(claim, IndexedClaim):  # the index proof: its sides are not concrete
             jobs.append((index, Job(claim, seed, points, timeout, debug)))
+            continue
+        if isinstance(claim, Unbuilt):  # an instance too large to check: an error, saying why
+            results[index] = ClaimResult("error", claim.message, claim.context.label, seed)
             continue
         try:  # reject what a worker could not even receive, before sending it
             as_sympy(claim.lhs, "left-hand side")
@@ -170,7 +173,11 @@ def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResu
     if proof.condition is None:
         return result
     conditioned = IndexedClaim(claim.lhs, claim.rhs, proof.condition)
-    claims = instances(conditioned, seed)
+    try:  # the suggestion is extra: failing to check it leaves the step's verdict as it is
+        claims = instances(conditioned, seed)
+    except Exception as error:
+        summary = f"with it, not checked at concrete sizes ({type(error).__name__}: {error})"
+        return replace(result, proof=replace(proof, condition_checked=summary[:300]))
     seeds = [claim_seed(seed, "", 0, "condition", c.context.label) for c in claims]
     checked = run_claims(claims, seeds, points, timeout)
     failing = [c for c in checked if c.verdict not in ("proved", "confirmed")]
@@ -188,7 +195,9 @@ def step_result(claims: tuple, results: tuple[ClaimResult, ...]) -> StepResult:
     if claims and isinstance(claims[0], IndexedClaim):
         first, rest = results[0], results[1:]
         proof = first.proof or IndexProof("error", message=first.message)
-        proof = replace(proof, instances=tuple(c.label for c in rest))
+        checked = [c.context for c in claims[1:]]  # the sizes, and which entries at each
+        at = tuple(f"{c.label} ({c.entries})" if c.entries else c.label for c in checked)
+        proof = replace(proof, instances=at)
         return StepResult(rest, proof)
     return StepResult(results)
 
