@@ -7,13 +7,13 @@ from dataclasses import fields
 from ..results import ClaimResult, Report, StepResult
 from .json import relative_path
 from .readable import to_text
-from .text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
+from .text import MARKS, counterexample_lines, proof_lines, timing, verdict_label, wrapped
 
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
 SHOWN_APART = {"counterexample", "attempts", "residual", "certificate", "slice", "relative_errors"}
 CLAIM_FIELDS = {"verdict", "message", "label", "seed", "symbolic", "numeric", "autodiff",
-                "seconds", "checked"}  # fmt: skip
+                "seconds", "checked", "cached"}  # fmt: skip
 
 
 def render_explain(report: Report, name: str, number: int) -> str:
@@ -65,7 +65,7 @@ def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[
 
 def claim_lines(claim: ClaimResult) -> list[str]:
     head = f"{claim.label or 'the claim'}: {MARKS[claim.verdict]} {claim.verdict}"
-    lines = wrapped(f"{head} · seed {claim.seed} · {claim.seconds:.2f} s", "")
+    lines = wrapped(f"{head} · seed {claim.seed} · {timing(claim, 2)}", "")
     for side, text in zip(("lhs", "rhs"), claim.checked):
         if len(text) > LONGEST:
             text = f"{text[:LONGEST]} … ({len(text)} characters in all)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..results import Report, StepOutcome
 from .readable import to_text
-from .text import MARKS, summary_line
+from .text import MARKS, summary_line, timing
 
 
 def render_markdown(report: Report) -> str:
@@ -15,7 +15,7 @@ def render_markdown(report: Report) -> str:
             lines.append(
                 f"| `{derivation.derivation.name}` | {outcome.step.number} "
                 f"| {cell(to_text(outcome.step.latex))} | {verdict(outcome, report.strict)} "
-                f"| {outcome.result.seconds:.1f} s |"
+                f"| {timing(outcome.result)} |"
             )
     failing = [s for s in report.outcomes if not s.ok(report.strict)]
     if failing:

@@ -17,6 +17,7 @@ from ..indices.instantiate import instances
 from ..indices.model import IndexedClaim, IndexProof
 from ..model import Claim, Context, Derivation
 from ..results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
+from .cache import ResultCache
 from .worker import Job, shared_pool
 
 
@@ -67,27 +68,47 @@ def vet_limits(points, timeout) -> tuple[int, float]:
 
 
 def run_claims(
-    claims, seeds, points, timeout, debug=False, progress=None, describe=False
+    claims, seeds, points, timeout, debug=False, progress=None, describe=False, cache=None
 ) -> list[ClaimResult]:
     """Each claim's result, in order, checked in the worker processes; `progress(done, total)`
-    is called as each worker's claim finishes."""
+    is called as each worker's claim finishes. With a `cache` (a ResultCache), a claim checked
+    before with the same settings is taken from it, and no worker starts for it."""
     points, timeout = vet_limits(points, timeout)
-    jobs, results = [], {}
+    jobs, results, keys = [], {}, {}
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
         if isinstance(claim, IndexedClaim):  # the index proof: its sides are not concrete
-            jobs.append((index, Job(claim, seed, points, timeout, debug)))
+            job = Job(claim, seed, points, timeout, debug)
+        else:
+            try:  # reject what a worker could not even receive, before sending it
+                as_sympy(claim.lhs, "left-hand side")
+                as_sympy(claim.rhs, "right-hand side")
+            except InputError as error:
+                results[index] = ClaimResult("error", str(error), claim.context.label, seed)
+                continue
+            job = Job(claim, seed, points, timeout, debug, describe)
+        key = cache.key(job) if cache is not None else None
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            results[index] = hit
             continue
-        try:  # reject what a worker could not even receive, before sending it
-            as_sympy(claim.lhs, "left-hand side")
-            as_sympy(claim.rhs, "right-hand side")
-        except InputError as error:
-            results[index] = ClaimResult("error", str(error), claim.context.label, seed)
-            continue
-        jobs.append((index, Job(claim, seed, points, timeout, debug, describe)))
-    pool = shared_pool()
-    pool.debug = pool.debug or debug  # workers started from now on show their stderr
-    done = pool.run([job for _, job in jobs], progress) if jobs else []
-    results.update({index: result for (index, _), result in zip(jobs, done)})
+        keys[index] = key
+        jobs.append((index, job))
+    if progress is not None and results:
+        progress(len(results), len(claims))
+    if jobs:  # nothing to check: no worker starts (and JAX is never imported)
+        pool = shared_pool()
+        pool.debug = pool.debug or debug  # workers started from now on show their stderr
+        offset = len(results)
+
+        def ran(done, total):
+            if progress is not None:
+                progress(offset + done, offset + total)
+
+        done = pool.run([job for _, job in jobs], ran)
+        for (index, _), result in zip(jobs, done):
+            results[index] = result
+            if keys[index] is not None:
+                cache.store(keys[index], result)
     return [results[i] for i in range(len(claims))]
 
 
@@ -107,8 +128,17 @@ def verify_derivations(
     debug: bool = False,
     progress=None,
     describe: bool = False,
+    cache_dir=None,
+    jobs: int | None = None,
 ) -> Report:
+    """Every step of `derivations` checked; with `cache_dir`, results of claims checked before
+    with the same settings come from the cache there (see checker/run/cache.py)."""
     start = time.perf_counter()
+    if jobs is not None:
+        shared_pool().size = jobs
+    cache = None
+    if cache_dir is not None:
+        cache = ResultCache(cache_dir, strict=strict, versions=versions())
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
     claims, seeds, plan = [], [], {}
     for d, d_steps in chosen:
@@ -119,7 +149,9 @@ def verify_derivations(
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
     results = iter(
-        run_claims(claims, seeds, points, timeout, debug, progress=progress, describe=describe)
+        run_claims(
+            claims, seeds, points, timeout, debug, progress=progress, describe=describe, cache=cache
+        )
     )
     outcomes = []
     for d, d_steps in chosen:  # the results come back in the order the claims went out
@@ -132,7 +164,9 @@ def verify_derivations(
             part = "as written"
             if checked[part].proof is not None and checked[part].verdict == "refuted":
                 recheck = claim_seed(seed, d.name, s.number, part, "condition")
-                checked[part] = with_condition(checked[part], s.indexed, recheck, points, timeout)
+                checked[part] = with_condition(
+                    checked[part], s.indexed, recheck, points, timeout, cache
+                )
             step_outcomes.append(StepOutcome(s, checked["as written"], checked.get("corrected")))
         outcomes.append(DerivationOutcome(d, tuple(step_outcomes)))
     return Report(
@@ -164,7 +198,7 @@ def parts_of(step, seed: int = 0, name: str = "") -> list[tuple[str, tuple]]:
     return out
 
 
-def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResult:
+def with_condition(result: StepResult, claim, seed, points, timeout, cache=None) -> StepResult:
     """A refuted step with a condition that makes it hold: checked again at concrete sizes."""
     proof = result.proof
     if proof.condition is None:
@@ -172,7 +206,7 @@ def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResu
     conditioned = IndexedClaim(claim.lhs, claim.rhs, proof.condition)
     claims = instances(conditioned, seed)
     seeds = [claim_seed(seed, "", 0, "condition", c.context.label) for c in claims]
-    checked = run_claims(claims, seeds, points, timeout)
+    checked = run_claims(claims, seeds, points, timeout, cache=cache)
     failing = [c for c in checked if c.verdict not in ("proved", "confirmed")]
     at = "; ".join(c.label for c in checked)
     summary = (
