@@ -81,6 +81,24 @@ def test_editing_one_step_rechecks_only_that_step(tmp_path):
     assert report.outcomes[0].result.verdict == "proved"
 
 
+def test_a_line_for_every_K_is_cached_whole_and_not_instantiated_again(tmp_path, monkeypatch):
+    from checker.dsl import for_all
+    from derivations.index_classes import L, context, m, y, yhat, z
+
+    line = derivation(
+        "cached-ce",
+        "CE gradient",
+        "test",
+        steps=[step("s", for_all(Derivative(L, z[m]), yhat[m] - y[m], context(label_sum=True)))],
+    )
+    first = verify_derivations([line], cache_dir=tmp_path)
+    monkeypatch.setattr(checker.run.api, "shared_pool", no_workers)
+    monkeypatch.setattr(checker.run.api, "instances", lambda *a: no_workers())
+    second = verify_derivations([line], cache_dir=tmp_path)
+    assert first.outcomes[0].result.verdict == "proved" and second.cached == 1
+    assert stripped(json.loads(render_json(first))) == stripped(json.loads(render_json(second)))
+
+
 def job(lhs=x**2, rhs=x * x, domains=None, given=(), definitions=None, **settings):
     context = Context(domains or {x: (-1.0, 1.0)}, definitions or {}, given)
     return Job(Claim(lhs, rhs, context), **{"seed": 1, "points": 20, "timeout": 10.0, **settings})
@@ -156,7 +174,7 @@ def test_the_key_is_the_same_in_every_process():
         lambda text: "",
         lambda text: "\x00\xff not json",
         lambda text: text.replace('"proved"', '"maybe"').replace("ClaimResult", "Popen"),
-        lambda text: json.dumps({"key": "another", "result": json.loads(text)["result"]}),
+        lambda text: json.dumps({"key": "another", "results": json.loads(text)["results"]}),
     ],
 )
 def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path, damage):

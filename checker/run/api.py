@@ -140,11 +140,26 @@ def verify_derivations(
     if cache_dir is not None:
         cache = ResultCache(cache_dir, strict=strict, versions=versions())
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
-    claims, seeds, plan = [], [], {}
+    limits = vet_limits(points, timeout)
+    claims, seeds, plan, stored = [], [], {}, {}
     for d, d_steps in chosen:
         for s in d_steps:
-            plan[d.name, s.number] = parts = parts_of(s, seed, d.name)
-            for part, part_claims in parts:
+            plan[d.name, s.number] = parts = []
+            for part, part_claims, symbolic in written_parts(s):
+                key = found = None
+                if symbolic is not None and cache is not None:
+                    # A line for every K is kept whole: a hit needs no instances (seconds of SymPy).
+                    where = (seed, d.name, s.number, part, *limits, debug, describe)
+                    key = cache.key_of("step for every size", symbolic, *where)
+                    found = cache.load_all(key) if key is not None else None
+                if found is not None:
+                    parts.append((part, (symbolic,) * len(found), found))
+                    continue
+                if symbolic is not None:
+                    sizes_seed = claim_seed(seed, d.name, s.number, part, "sizes")
+                    part_claims = (symbolic, *instances(symbolic, sizes_seed))
+                parts.append((part, part_claims, None))
+                stored[d.name, s.number, part] = key
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
@@ -157,10 +172,13 @@ def verify_derivations(
     for d, d_steps in chosen:  # the results come back in the order the claims went out
         step_outcomes = []
         for s in d_steps:
-            checked = {
-                part: step_result(part_claims, tuple(next(results) for _ in part_claims))
-                for part, part_claims in plan[d.name, s.number]
-            }
+            checked = {}
+            for part, part_claims, found in plan[d.name, s.number]:
+                if found is None:
+                    found = tuple(next(results) for _ in part_claims)
+                    if stored[d.name, s.number, part] is not None:
+                        cache.store(stored[d.name, s.number, part], *found)
+                checked[part] = step_result(part_claims, found)
             part = "as written"
             if checked[part].proof is not None and checked[part].verdict == "refuted":
                 recheck = claim_seed(seed, d.name, s.number, part, "condition")
@@ -180,22 +198,13 @@ def verify_derivations(
     )
 
 
-def parts_of(step, seed: int = 0, name: str = "") -> list[tuple[str, tuple]]:
-    """The claims of a step as written, and of its correction if it is an erratum.
-
-    A line written for a symbolic K gives its index proof first, then its instances at sizes
-    drawn from the run's seed, the derivation and the step.
-    """
+def written_parts(step) -> list[tuple[str, tuple, object]]:
+    """(part, its claims, its IndexedClaim or None): the step as written, and its correction
+    if it is an erratum."""
     parts = [("as written", step.claims, step.indexed)]
     if step.correction is not None:
         parts.append(("corrected", step.correction.claims, step.correction.indexed))
-    out = []
-    for part, part_claims, symbolic in parts:
-        if symbolic is not None:
-            sizes_seed = claim_seed(seed, name, step.number, part, "sizes")
-            part_claims = (symbolic, *instances(symbolic, sizes_seed))
-        out.append((part, part_claims))
-    return out
+    return parts
 
 
 def with_condition(result: StepResult, claim, seed, points, timeout, cache=None) -> StepResult:

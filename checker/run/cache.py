@@ -155,11 +155,13 @@ class ResultCache:
     def key(self, job) -> str | None:
         """The key of a worker job (a claim with its seed, points, time limit), or None when the
         claim has no canonical form."""
+        return self.key_of(
+            "claim", job.claim, job.seed, job.points, job.timeout, job.debug, job.describe
+        )
+
+    def key_of(self, *values) -> str | None:
         try:
-            text = canonical(
-                (self.settings, job.claim, job.seed, job.points, job.timeout, job.debug)
-                + (job.describe,)
-            )
+            text = canonical((self.settings, *values))
         except Exception:  # an object SymPy cannot print: checked, never cached
             return None
         return hashlib.sha256(text.encode()).hexdigest()
@@ -168,25 +170,31 @@ class ResultCache:
         return self.directory / ENTRIES / key[:2] / f"{key}.json"
 
     def load(self, key: str) -> ClaimResult | None:
+        """The result kept under `key`, marked cached; None for a miss."""
+        found = self.load_all(key)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def load_all(self, key: str) -> tuple[ClaimResult, ...] | None:
+        """The results kept together under `key` (the claims of a step), marked cached."""
         try:
             entry = json.loads(self.path(key).read_text(encoding="utf-8"))
             if entry["key"] != key:
                 return None
-            result = decode(entry["result"])
+            found = decode(entry["results"])
         except Exception:  # missing, truncated, corrupt, or from another format: a miss
             return None
-        if not isinstance(result, ClaimResult):
+        if not isinstance(found, tuple) or not all(isinstance(r, ClaimResult) for r in found):
             return None
-        self.hits += 1
-        return dataclasses.replace(result, cached=True)
+        self.hits += len(found)
+        return tuple(dataclasses.replace(r, cached=True) for r in found)
 
-    def store(self, key: str, result: ClaimResult) -> None:
-        if not cacheable(result):
+    def store(self, key: str, *results: ClaimResult) -> None:
+        """Keep `results` under `key`, unless one of them another run might well finish."""
+        if not results or not all(cacheable(r) for r in results):
             return
         try:
-            text = json.dumps(
-                {"key": key, "result": encode(dataclasses.replace(result, cached=False))}
-            )
+            data = [encode(dataclasses.replace(r, cached=False)) for r in results]
+            text = json.dumps({"key": key, "results": data})
         except (TypeError, ValueError):
             return  # something in the result JSON cannot hold: not cached
         try:
