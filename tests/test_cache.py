@@ -272,3 +272,12 @@ def test_no_cache_keeps_nothing(tmp_path, capsys):
     assert cli.main(args) == cli.ExitCode.OK
     assert cli.main(args) == cli.ExitCode.OK
     assert "1 from the cache" in " ".join(capsys.readouterr().out.split())
+
+
+def test_one_worker_per_core_by_default_and_jobs_to_choose(monkeypatch):
+    from checker.run import worker
+
+    monkeypatch.setattr(worker.os, "cpu_count", lambda: 8)
+    assert worker.Pool().size == 8
+    assert worker.Pool(3).size == 3
+    assert cli.parser().parse_args(["verify", "--jobs", "3"]).jobs == 3
