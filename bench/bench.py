@@ -1,22 +1,59 @@
 """`make bench`: how long derivcheck takes, measured the same way on any machine.
 
-Prints medians of repeated runs, measured in one process on one machine, so that ratios between
-the lines are meaningful even on a loaded machine (absolute figures are not):
-  1. `derivcheck verify` on the notes, end to end (fresh worker processes each time);
-  2. the index rules' proof of every step written for a symbolic K, in-process;
-  3. one step at concrete K = 3, 6, 9, 12 against its proof, which never sees a value of K.
+Prints medians of repeated runs, alternating, measured in one process on one machine, so that
+ratios between the lines are meaningful even on a loaded machine (absolute figures are not):
+  1. `derivcheck verify` on the notes, end to end, against the import floor
+     (`python -c "import sympy, jax, jax.numpy"`) and against the naive peer script: cold (an
+     empty cache), cached (nothing changed), and with one step edited; the targets of issue 12;
+  2. where a cold run's claim time goes, per method (from its JSON report);
+  3. the index rules' proof of every step written for a symbolic K, in-process;
+  4. one step at concrete K = 3, 6, 9, 12 against its proof, which never sees a value of K.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT.parent / "shared" / "bench" / "naive_peer.py"
 REPEAT = 5
+RUNS = 3  # of each end-to-end command, alternating
+# A time limit well above any claim's time on a quiet machine: on a loaded one, a claim cut
+# short is an error, which is not cached, and the cached run would check it again.
+VERIFY = [sys.executable, "-m", "checker", "verify", "--quiet", "--timeout", "60"]
+# The notes with one line edited: sigmoid-derivative step 1 gets "+ n − n" added to its right-hand
+# side, unevaluated (the same claim once checked, a different one for the cache). n differs per
+# run, so each run has exactly one claim the cache has not seen.
+EDITED = """
+import dataclasses
+import sympy
+import derivations
+from derivations import sigmoid_derivative
+
+N = sympy.Integer({n})
+step = sigmoid_derivative.DERIVATION.steps[0]
+claims = tuple(
+    dataclasses.replace(c, rhs=sympy.Add(c.rhs, N, -N, evaluate=False)) for c in step.claims
+)
+edited = dataclasses.replace(
+    sigmoid_derivative.DERIVATION,
+    steps=(dataclasses.replace(step, claims=claims), *sigmoid_derivative.DERIVATION.steps[1:]),
+)
+ALL = tuple(edited if d is sigmoid_derivative.DERIVATION else d for d in derivations.ALL)
+"""
+TARGETS = (  # (line, at most) of issue 12
+    ("cold verify / naive peer", 0.5),
+    ("cached verify / import floor", 0.5),
+    ("one step edited / import floor", 1.5),
+)
 
 
 def median_seconds(run, repeat: int = REPEAT) -> float:
@@ -28,10 +65,103 @@ def median_seconds(run, repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
+def seconds_of(command, ok=(0,)) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{done.stderr[-2000:]}")
+    return seconds
+
+
 def verify_end_to_end() -> None:
-    command = [sys.executable, "-m", "checker", "verify", "--quiet"]
-    run = lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # noqa: E731
-    print(f"derivcheck verify (notes, end to end), median of 3: {median_seconds(run, 3):.1f} s")
+    """The notes verified cold, cached and after a one-line edit, against the floor and peer."""
+    times: dict[str, list[float]] = {k: [] for k in ("floor", "peer", "cold", "cached", "edited")}
+    with tempfile.TemporaryDirectory(prefix="derivcheck-bench-") as scratch:
+        scratch = Path(scratch)
+        report = scratch / "cold.json"
+        for run in range(RUNS):
+            cache = scratch / f"cache-{run}"  # empty: a cold run
+            times["floor"].append(
+                seconds_of([sys.executable, "-c", "import sympy, jax, jax.numpy"])
+            )
+            if PEER.exists():
+                times["peer"].append(seconds_of([sys.executable, str(PEER)]))
+            cold = [*VERIFY, "--cache-dir", str(cache), "-o", str(report)]
+            times["cold"].append(seconds_of(cold, ok=(0, 1)))  # 1: some step failed
+            times["cached"].append(seconds_of([*VERIFY, "--cache-dir", str(cache)], ok=(0, 1)))
+            edited = scratch / f"edited_{run}.py"
+            edited.write_text(EDITED.format(n=run + 1), encoding="utf-8")
+            path = [*VERIFY, "--cache-dir", str(cache), "--path", str(edited)]
+            times["edited"].append(seconds_of(path, ok=(0, 1)))
+        breakdown = json.loads(report.read_text(encoding="utf-8"))
+        if os.environ.get("BENCH_REPORT"):  # keep the last cold run's report, to compare
+            shutil.copy(report, os.environ["BENCH_REPORT"])
+    median = {k: statistics.median(v) for k, v in times.items() if v}
+    print(f"end to end, median of {RUNS} alternating runs each (one process, one machine):")
+    print(f"  import floor (python -c 'import sympy, jax, jax.numpy'): {median['floor']:.2f} s")
+    if "peer" in median:
+        print(f"  naive peer ({PEER.name}): {median['peer']:.2f} s")
+    else:
+        print(f"  naive peer: {PEER} not found; its ratio is not measured")
+    ratios = {
+        "cold verify / import floor": median["cold"] / median["floor"],
+        "cached verify / import floor": median["cached"] / median["floor"],
+        "one step edited / import floor": median["edited"] / median["floor"],
+    }
+    if "peer" in median:
+        ratios["cold verify / naive peer"] = median["cold"] / median["peer"]
+    for name, key in (("cold", "cold"), ("cached", "cached"), ("one step edited", "edited")):
+        print(f"  verify, {name}: {median[key]:.2f} s  (runs: {fmt(times[key])})")
+    targets = dict(TARGETS)
+    for name, ratio in ratios.items():
+        goal = ""
+        if name in targets:
+            goal = f"  target ≤ {targets[name]:g}: {'met' if ratio <= targets[name] else 'NOT met'}"
+        print(f"  {name}: {ratio:.2f}×{goal}")
+    summary = breakdown["summary"]
+    if not summary["passed"]:
+        print(f"  (the last cold run FAILED: {summary['failures']} failing steps)")
+    phases(breakdown)
+
+
+def fmt(values) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def phases(report: dict) -> None:
+    """Where the claims' time went in the last cold run, added up over the workers."""
+    claims = [
+        c
+        for d in report["derivations"]
+        for s in d["steps"]
+        for part in (s, s["correction"])
+        if part
+        for c in part["instances"]
+    ]
+    proofs = [
+        p["proof"]["seconds"]
+        for d in report["derivations"]
+        for s in d["steps"]
+        for p in (s, s["correction"])
+        if p and p["proof"]
+    ]
+    total = sum(c["seconds"] for c in claims)
+    method = {
+        name: sum((c[name] or {}).get("seconds", 0.0) for c in claims)
+        for name in ("symbolic", "numeric", "autodiff")
+    }
+    rest = total - sum(method.values())
+    print(
+        f"  per phase, last cold run ({len(claims)} claims, {len(proofs)} index proofs, "
+        f"{report['summary']['seconds']:.1f} s of wall time):"
+    )
+    print(f"    claims in the workers, added up: {total:.1f} s")
+    print(f"      numeric (compile for mpmath, 50 and 100 digits): {method['numeric']:.1f} s")
+    print(f"      autodiff (JAX, rechecks at 1000 digits, plot line): {method['autodiff']:.1f} s")
+    print(f"      symbolic (SymPy's strategies): {method['symbolic']:.1f} s")
+    print(f"      the rest (definitions and doit, sampling, residual probe): {rest:.1f} s")
+    print(f"    index proofs: {sum(proofs):.1f} s")
 
 
 def index_proofs() -> None:

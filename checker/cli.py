@@ -12,6 +12,7 @@ from enum import IntEnum
 
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .run.api import MAX_TIMEOUT
+from .run.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .sources.loader import LoadError, builtin, first_line, load_path, select
 
 
@@ -43,6 +44,7 @@ def time_limit(text: str) -> float:
     return value
 
 
+CACHE_ENV = "DERIVCHECK_CACHE_DIR"  # the default --cache-dir (a test run's own, CI's)
 FORMATS = ("text", "json", "html", "junit", "markdown")
 SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit", ".md": "markdown"}
 
@@ -70,6 +72,24 @@ def run_options(command: argparse.ArgumentParser) -> None:
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
     )
     command.add_argument("--debug", action="store_true", help="show tracebacks")
+    command.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        metavar="N",
+        help="worker processes checking claims at once (default: one per CPU core)",
+    )
+    command.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR,
+        help=f"where results are kept between runs (default ${CACHE_ENV} or {DEFAULT_CACHE_DIR})",
+    )
+    command.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every claim again, and keep nothing for the next run",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -118,6 +138,11 @@ def parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the derivations")
     listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
     add_mutate(commands)
+    caching = commands.add_parser("cache", help="the result cache: `derivcheck cache clear`")
+    caching.add_argument("action", choices=("clear",), help="clear: remove every kept result")
+    caching.add_argument(
+        "--cache-dir", metavar="DIR", default=os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR
+    )
     return top
 
 
@@ -174,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args) -> int:
+    if args.command == "cache":
+        return clear_cache(args)
     derivations = gather(args)
     if args.command == "list":
         from .reports.text import printable
@@ -209,6 +236,17 @@ def run(args) -> int:
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
+def clear_cache(args) -> int:
+    from .run.cache import clear
+
+    try:
+        count = clear(args.cache_dir)
+    except (ValueError, OSError) as error:
+        raise LoadError(f"cannot clear the cache: {error}") from None
+    print(f"derivcheck: removed {count} cached results from {args.cache_dir}")
+    return ExitCode.OK
+
+
 def explain(args, derivations) -> int:
     from .reports.explain import render_explain
 
@@ -235,6 +273,8 @@ def check(args, derivations, steps, describe=False):
             debug=args.debug,
             progress=progress,
             describe=describe,
+            cache_dir=None if args.no_cache else args.cache_dir,
+            jobs=args.jobs,
         )
     finally:
         if progress is not None:

@@ -135,6 +135,7 @@ class ClaimResult:
     seconds: float = 0.0
     checked: tuple[str, str] = ()  # both sides as SymPy prints them, definitions substituted
     proof: IndexProof | None = None  # for the symbolic-K claim of a step: the index rules' proof
+    cached: bool = False  # taken from the result cache, not checked in this run
 
     @property
     def counterexample(self) -> Counterexample | None:
@@ -273,6 +274,11 @@ class StepResult:
     def seconds(self) -> float:
         return sum(c.seconds for c in self.claims)
 
+    @property
+    def cached(self) -> bool:
+        """Every claim of the step came from the result cache (none was checked in this run)."""
+        return bool(self.claims) and all(c.cached for c in self.claims)
+
 
 @dataclass(frozen=True)
 class StepOutcome:
@@ -328,3 +334,12 @@ class Report:
     @property
     def passed(self) -> bool:
         return bool(self.outcomes) and not self.failures
+
+    @property
+    def cached(self) -> int:
+        """Steps (a correction with its erratum) whose every claim came from the result cache."""
+        return sum(
+            1
+            for s in self.outcomes
+            if s.result.cached and (s.correction is None or s.correction.cached)
+        )

@@ -63,3 +63,12 @@ def notes_run(tmp_path_factory) -> NotesRun:
         json.loads((output / "r.json").read_text(encoding="utf-8")),
         (output / "r.html").read_text(encoding="utf-8"),
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache_dir(tmp_path_factory):
+    """`derivcheck verify` in the tests keeps its results in the session's own directory: a
+    test never sees a result from another session, and the checkout stays clean."""
+    import os
+
+    os.environ[cli.CACHE_ENV] = str(tmp_path_factory.mktemp("derivcheck_cache"))

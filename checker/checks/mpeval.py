@@ -54,6 +54,7 @@ class MpFunction:
         self.symbols = tuple(symbols)
         self.exprs = list(exprs)
         self.interval_fn = None
+        self.evaluated: dict = {}  # (sample, point, digits) -> values, kept by numeric.evaluate
         constants = set()
         for e in exprs:
             constants |= e.atoms(sympy.NumberSymbol) | e.atoms(ImaginaryUnit)

@@ -18,27 +18,59 @@ class Untranslatable(ValueError):
 
 
 # SymPy function → JAX function. Add, Mul, Pow, numbers, symbols, Derivative and Subs are
-# handled structurally below.
+# handled structurally below. The lax primitive where jax.numpy's function is only that
+# primitive after promoting its float64 argument (the same values): jax.numpy wraps every call
+# in a jit of its own, which costs more than the operation when a claim is evaluated op by op.
 JAX_FUNCTIONS = {
-    sympy.exp: jnp.exp,
-    sympy.log: jnp.log,
-    sympy.sin: jnp.sin,
-    sympy.cos: jnp.cos,
-    sympy.tan: jnp.tan,
-    sympy.asin: jnp.arcsin,
-    sympy.acos: jnp.arccos,
-    sympy.atan: jnp.arctan,
-    sympy.sinh: jnp.sinh,
-    sympy.cosh: jnp.cosh,
-    sympy.tanh: jnp.tanh,
-    sympy.Abs: jnp.abs,
-    sympy.sign: jnp.sign,
+    sympy.exp: jax.lax.exp,
+    sympy.log: jax.lax.log,
+    sympy.sin: jax.lax.sin,
+    sympy.cos: jax.lax.cos,
+    sympy.tan: jax.lax.tan,
+    sympy.asin: jax.lax.asin,
+    sympy.acos: jax.lax.acos,
+    sympy.atan: jax.lax.atan,
+    sympy.sinh: jax.lax.sinh,
+    sympy.cosh: jax.lax.cosh,
+    sympy.tanh: jax.lax.tanh,
+    sympy.Abs: jax.lax.abs,
+    sympy.sign: jax.lax.sign,
     sympy.erf: jax.scipy.special.erf,
 }
 
 
+MEMO = "memo"  # the environment's key for the values already computed in it
+
+
 def to_jax(expr):
-    """A function env -> float64 scalar computing `expr`; derivatives by JAX autodiff."""
+    """A function env -> float64 scalar computing `expr`; derivatives by JAX autodiff.
+
+    A subexpression that occurs many times (Σ_j e^{z_j} in every entry of a softmax) is
+    computed once per environment: the same operations on the same values, a tenth of the JAX
+    operations to trace and differentiate for the claims of the notes.
+    """
+    fn = build(expr, {})
+    return lambda env: fn({**env, MEMO: {}})
+
+
+def build(expr, built: dict):
+    """The translation of `expr`, one function per distinct subexpression (`built`)."""
+    if expr not in built:
+        built[expr] = shared(translated(expr, built))
+    return built[expr]
+
+
+def shared(fn):
+    def value(env):
+        memo = env[MEMO]
+        if value not in memo:
+            memo[value] = fn(env)
+        return memo[value]
+
+    return value
+
+
+def translated(expr, built):
     if isinstance(expr, sympy.Symbol):
         name = key(expr)
         return lambda env: env[name]
@@ -46,23 +78,24 @@ def to_jax(expr):
         value = float(expr)
         return lambda env: jnp.float64(value)
     if isinstance(expr, sympy.Add):
-        terms = [to_jax(a) for a in expr.args]
+        terms = [build(a, built) for a in expr.args]
         return lambda env: sum_of(terms, env)
     if isinstance(expr, sympy.Mul):
-        factors = [to_jax(a) for a in expr.args]
+        factors = [build(a, built) for a in expr.args]
         return lambda env: product_of(factors, env)
     if isinstance(expr, sympy.Pow):
-        return power(expr)
+        return power(expr, built)
     if isinstance(expr, sympy.Derivative):
-        return derivative(expr)
+        return derivative(expr, built)
     if isinstance(expr, sympy.Subs):
-        inner = to_jax(expr.expr)
+        inner = build(expr.expr, built)
         names = [key(v) for v in expr.variables]
-        points = [to_jax(p) for p in expr.point]
-        return lambda env: inner({**env, **{n: p(env) for n, p in zip(names, points)}})
+        points = [build(p, built) for p in expr.point]
+        # A new environment: the values computed in the old one do not hold in it.
+        return lambda env: inner({**env, **{n: p(env) for n, p in zip(names, points)}, MEMO: {}})
     if isinstance(expr, sympy.Function) and expr.func in JAX_FUNCTIONS:
         fn = JAX_FUNCTIONS[expr.func]
-        args = [to_jax(a) for a in expr.args]
+        args = [build(a, built) for a in expr.args]
         return lambda env: fn(*(a(env) for a in args))
     raise Untranslatable(
         f"no JAX translation for {type(expr).__name__} ({expr}); supported functions: "
@@ -78,32 +111,32 @@ def key(symbol: sympy.Symbol) -> str:
 def sum_of(terms, env):
     total = terms[0](env)
     for t in terms[1:]:
-        total = total + t(env)
+        total = jax.lax.add(total, t(env))  # what `+` on float64 comes to, without its jit
     return total
 
 
 def product_of(factors, env):
     total = factors[0](env)
     for f in factors[1:]:
-        total = total * f(env)
+        total = jax.lax.mul(total, f(env))
     return total
 
 
-def power(expr):
-    base = to_jax(expr.base)
+def power(expr, built):
+    base = build(expr.base, built)
     exponent = expr.exp
     if exponent.is_Integer:
         n = int(exponent)
         # Integer powers as lax.integer_pow: exact for negative bases, like the notes' (…)^(-2).
         return lambda env: jax.lax.integer_pow(base(env), n)
     if exponent == sympy.Rational(1, 2):
-        return lambda env: jnp.sqrt(base(env))
-    power_of = to_jax(exponent)
+        return lambda env: jax.lax.sqrt(base(env))
+    power_of = build(exponent, built)
     return lambda env: jnp.power(base(env), power_of(env))
 
 
-def derivative(expr):
-    inner = to_jax(expr.expr)
+def derivative(expr, built):
+    inner = build(expr.expr, built)
     fn = inner
     for variable, count in expr.variable_count:
         for _ in range(int(count)):
@@ -117,6 +150,6 @@ def partial(fn, name):
     """∂fn/∂name as a function of the same environment, by jax.grad."""
 
     def d(env):
-        return jax.grad(lambda v: fn({**env, name: v}))(env[name])
+        return jax.grad(lambda v: fn({**env, name: v, MEMO: {}}))(env[name])
 
     return d

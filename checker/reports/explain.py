@@ -14,6 +14,7 @@ from .text import (
     proof_lines,
     rerun_command,
     rerun_lines,
+    timing,
     verdict_label,
     wrapped,
 )
@@ -22,7 +23,7 @@ LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run 
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
 SHOWN_APART = {"counterexample", "attempts", "residual", "certificate", "slice", "relative_errors"}
 CLAIM_FIELDS = {"verdict", "message", "label", "seed", "symbolic", "numeric", "autodiff",
-                "seconds", "checked"}  # fmt: skip
+                "seconds", "checked", "cached"}  # fmt: skip
 
 
 def render_explain(report: Report, name: str, number: int) -> str:
@@ -74,7 +75,7 @@ def result_lines(result: StepResult, rerun: str) -> list[str]:
 
 def claim_lines(claim: ClaimResult) -> list[str]:
     head = f"{claim.label or 'the claim'}: {MARKS[claim.verdict]} {claim.verdict}"
-    lines = wrapped(f"{head} · seed {claim.seed} · {claim.seconds:.2f} s", "")
+    lines = wrapped(f"{head} · seed {claim.seed} · {timing(claim, 2)}", "")
     for side, text in zip(("lhs", "rhs"), claim.checked):
         if len(text) > LONGEST:
             text = f"{text[:LONGEST]} … ({len(text)} characters in all)"

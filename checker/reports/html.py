@@ -9,7 +9,7 @@ from ..results import ClaimResult, Report, StepOutcome, StepResult
 from .explain import claim_lines
 from .mathml import sanitised
 from .terminal import check_lines
-from .text import MARKS, header, proof_lines, summary_line
+from .text import MARKS, header, proof_lines, summary_line, timing
 
 NAMES = {"<mi>yhat</mi>": "<mi>ŷ</mi>"}  # symbol names the MathML printer spells out
 # No script of any kind, nothing fetched: only the inline stylesheet and inline SVG.
@@ -209,7 +209,7 @@ def result_html(result: StepResult) -> list[str]:
     rows = [
         f"<tr><td>{esc(line[:3])}</td><td>{esc(line[4:])}</td></tr>" for line in check_lines(result)
     ]
-    rows.append(f"<tr><td>time</td><td>{result.seconds:.2f} s</td></tr>")
+    rows.append(f"<tr><td>time</td><td>{esc(timing(result, 2))}</td></tr>")
     parts = [f"<p>{esc(result.message)}</p>", f'<table class="figures">{"".join(rows)}</table>']
     every = proof_lines(result) if result.proof is not None else []
     every += [line for claim in result.claims for line in claim_lines(claim)]

@@ -55,6 +55,7 @@ def report_dict(report: Report) -> dict:
             "errata_refuted": sum(1 for s in errata if s.result.verdict == "refuted"),
             "failures": len(report.failures),
             "passed": report.passed,
+            "cached": report.cached,
             "seconds": round(report.seconds, 3),
         },
     }
@@ -86,6 +87,7 @@ def result_dict(result: StepResult) -> dict:
         "counterexample": counterexample_dict(result.counterexample, result.deciding.label),
         "instances": [claim_dict(c) for c in result.claims],
         "seconds": round(result.seconds, 3),
+        "cached": result.cached,
         "proved_for_all": result.proved_for_all,
         "proof": proof_dict(result.proof),
     }
@@ -110,6 +112,7 @@ def claim_dict(claim: ClaimResult) -> dict:
         "verdict": claim.verdict,
         "message": claim.message,
         "seconds": round(claim.seconds, 3),
+        "cached": claim.cached,
         "symbolic": method_dict(claim.symbolic),
         "numeric": method_dict(claim.numeric),
         "autodiff": method_dict(claim.autodiff),

@@ -8,7 +8,7 @@ import re
 
 from ..results import Report, StepOutcome
 from .readable import to_text
-from .text import MARKS, printable, summary_line
+from .text import MARKS, printable, summary_line, timing
 
 # The ASCII punctuation that can open inline Markdown (GitHub's flavour: tables, strikethrough,
 # math); CommonMark lets a backslash make any of them literal.
@@ -23,7 +23,7 @@ def render_markdown(report: Report) -> str:
             lines.append(
                 f"| {code(derivation.derivation.name, table=True)} | {outcome.step.number} "
                 f"| {cell(to_text(outcome.step.latex))} | {verdict(outcome, report.strict)} "
-                f"| {outcome.result.seconds:.1f} s |"
+                f"| {timing(outcome.result)} |"
             )
     failing = [s for s in report.outcomes if not s.ok(report.strict)]
     if failing:

@@ -22,6 +22,7 @@ from .text import (
     printable_record,
     step_lines,
     summary_line,
+    timing,
 )
 
 STYLES = {"proved": "green", "confirmed": "cyan", "refuted": "red", "error": "bold magenta"}
@@ -100,7 +101,7 @@ def table(outcomes: tuple[StepOutcome, ...], report: Report) -> Table:
             Text(to_text(outcome.step.latex)),
             verdict_cell(outcome, report.strict),
             Text("\n".join(check_lines(outcome.result))),
-            f"{outcome.result.seconds:.1f} s",
+            timing(outcome.result),
         )
     return steps
 

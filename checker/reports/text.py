@@ -189,7 +189,7 @@ def method_summary(result: StepResult) -> str:
         if result.autodiff_limited:
             text += f", {result.autodiff_limited} float64-limited"
         parts.append(text)
-    parts.append(f"{result.seconds:.1f} s")
+    parts.append(timing(result))
     labels = [c.label for c in result.claims if c.label]
     if labels and result.proof is None:  # a symbolic-K step lists its sizes on its own line
         parts.insert(
@@ -320,6 +320,11 @@ def failure_lines(report: Report) -> list[str]:
     return [*lines, ""]
 
 
+def timing(result, digits: int = 1) -> str:
+    """A step's (or claim's) time, or "cached" when it came from the result cache."""
+    return "cached" if result.cached else f"{result.seconds:.{digits}f} s"
+
+
 def summary_line(report: Report) -> str:
     counts = report.counts()
     errata = report.errata
@@ -329,5 +334,6 @@ def summary_line(report: Report) -> str:
         f"{status}: {len(report.outcomes)} steps · {counts['proved']} proved · "
         f"{counts['confirmed']} confirmed · {counts['refuted']} refuted · {counts['error']} error"
         + (f" · errata {refuted_errata}/{len(errata)} refuted as expected" if errata else "")
+        + (f" · {report.cached} from the cache" if report.cached else "")
         + f" · {report.seconds:.1f} s"
     )

@@ -17,6 +17,7 @@ from ..indices.instantiate import Unbuilt, instances
 from ..indices.model import IndexedClaim, IndexProof
 from ..model import Claim, Context, Derivation
 from ..results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
+from .cache import ResultCache
 from .worker import Job, shared_pool
 
 
@@ -67,30 +68,50 @@ def vet_limits(points, timeout) -> tuple[int, float]:
 
 
 def run_claims(
-    claims, seeds, points, timeout, debug=False, progress=None, describe=False
+    claims, seeds, points, timeout, debug=False, progress=None, describe=False, cache=None
 ) -> list[ClaimResult]:
     """Each claim's result, in order, checked in the worker processes; `progress(done, total)`
-    is called as each worker's claim finishes."""
+    is called as each worker's claim finishes. With a `cache` (a ResultCache), a claim checked
+    before with the same settings is taken from it, and no worker starts for it."""
     points, timeout = vet_limits(points, timeout)
-    jobs, results = [], {}
+    jobs, results, keys = [], {}, {}
     for index, (claim, seed) in enumerate(zip(claims, seeds)):
         if isinstance(claim, IndexedClaim):  # the index proof: its sides are not concrete
-            jobs.append((index, Job(claim, seed, points, timeout, debug)))
-            continue
-        if isinstance(claim, Unbuilt):  # an instance too large to check: an error, saying why
+            job = Job(claim, seed, points, timeout, debug)
+        elif isinstance(claim, Unbuilt):  # an instance too large to check: an error, saying why
             results[index] = ClaimResult("error", claim.message, claim.context.label, seed)
             continue
-        try:  # reject what a worker could not even receive, before sending it
-            as_sympy(claim.lhs, "left-hand side")
-            as_sympy(claim.rhs, "right-hand side")
-        except InputError as error:
-            results[index] = ClaimResult("error", str(error), claim.context.label, seed)
+        else:
+            try:  # reject what a worker could not even receive, before sending it
+                as_sympy(claim.lhs, "left-hand side")
+                as_sympy(claim.rhs, "right-hand side")
+            except InputError as error:
+                results[index] = ClaimResult("error", str(error), claim.context.label, seed)
+                continue
+            job = Job(claim, seed, points, timeout, debug, describe)
+        key = cache.key(job) if cache is not None else None
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            results[index] = hit
             continue
-        jobs.append((index, Job(claim, seed, points, timeout, debug, describe)))
-    pool = shared_pool()
-    pool.debug = pool.debug or debug  # workers started from now on show their stderr
-    done = pool.run([job for _, job in jobs], progress) if jobs else []
-    results.update({index: result for (index, _), result in zip(jobs, done)})
+        keys[index] = key
+        jobs.append((index, job))
+    if progress is not None and results:
+        progress(len(results), len(claims))
+    if jobs:  # nothing to check: no worker starts (and JAX is never imported)
+        pool = shared_pool()
+        pool.debug = pool.debug or debug  # workers started from now on show their stderr
+        offset = len(results)
+
+        def ran(done, total):
+            if progress is not None:
+                progress(offset + done, offset + total)
+
+        done = pool.run([job for _, job in jobs], ran)
+        for (index, _), result in zip(jobs, done):
+            results[index] = result
+            if keys[index] is not None:
+                cache.store(keys[index], result)
     return [results[i] for i in range(len(claims))]
 
 
@@ -110,32 +131,63 @@ def verify_derivations(
     debug: bool = False,
     progress=None,
     describe: bool = False,
+    cache_dir=None,
+    jobs: int | None = None,
 ) -> Report:
+    """Every step of `derivations` checked; with `cache_dir`, results of claims checked before
+    with the same settings come from the cache there (see checker/run/cache.py)."""
     start = time.perf_counter()
+    if jobs is not None:
+        shared_pool().size = jobs
+    cache = None
+    if cache_dir is not None:
+        cache = ResultCache(cache_dir, strict=strict, versions=versions())
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
-    claims, seeds, plan = [], [], {}
+    limits = vet_limits(points, timeout)
+    claims, seeds, plan, stored = [], [], {}, {}
     for d, d_steps in chosen:
         for s in d_steps:
-            plan[d.name, s.number] = parts = parts_of(s, seed, d.name)
-            for part, part_claims in parts:
+            plan[d.name, s.number] = parts = []
+            for part, part_claims, symbolic in written_parts(s):
+                key = found = None
+                if symbolic is not None and cache is not None:
+                    # A line for every K is kept whole: a hit needs no instances (seconds of SymPy).
+                    where = (seed, d.name, s.number, part, *limits, debug, describe)
+                    key = cache.key_of("step for every size", symbolic, *where)
+                    found = cache.load_all(key) if key is not None else None
+                if found is not None:
+                    parts.append((part, (symbolic,) * len(found), found))
+                    continue
+                if symbolic is not None:
+                    sizes_seed = claim_seed(seed, d.name, s.number, part, "sizes")
+                    part_claims = (symbolic, *instances(symbolic, sizes_seed))
+                parts.append((part, part_claims, None))
+                stored[d.name, s.number, part] = key
                 for claim in part_claims:
                     claims.append(claim)
                     seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
     results = iter(
-        run_claims(claims, seeds, points, timeout, debug, progress=progress, describe=describe)
+        run_claims(
+            claims, seeds, points, timeout, debug, progress=progress, describe=describe, cache=cache
+        )
     )
     outcomes = []
     for d, d_steps in chosen:  # the results come back in the order the claims went out
         step_outcomes = []
         for s in d_steps:
-            checked = {
-                part: step_result(part_claims, tuple(next(results) for _ in part_claims))
-                for part, part_claims in plan[d.name, s.number]
-            }
+            checked = {}
+            for part, part_claims, found in plan[d.name, s.number]:
+                if found is None:
+                    found = tuple(next(results) for _ in part_claims)
+                    if stored[d.name, s.number, part] is not None:
+                        cache.store(stored[d.name, s.number, part], *found)
+                checked[part] = step_result(part_claims, found)
             part = "as written"
             if checked[part].proof is not None and checked[part].verdict == "refuted":
                 recheck = claim_seed(seed, d.name, s.number, part, "condition")
-                checked[part] = with_condition(checked[part], s.indexed, recheck, points, timeout)
+                checked[part] = with_condition(
+                    checked[part], s.indexed, recheck, points, timeout, cache
+                )
             step_outcomes.append(StepOutcome(s, checked["as written"], checked.get("corrected")))
         outcomes.append(DerivationOutcome(d, tuple(step_outcomes)))
     return Report(
@@ -149,25 +201,16 @@ def verify_derivations(
     )
 
 
-def parts_of(step, seed: int = 0, name: str = "") -> list[tuple[str, tuple]]:
-    """The claims of a step as written, and of its correction if it is an erratum.
-
-    A line written for a symbolic K gives its index proof first, then its instances at sizes
-    drawn from the run's seed, the derivation and the step.
-    """
+def written_parts(step) -> list[tuple[str, tuple, object]]:
+    """(part, its claims, its IndexedClaim or None): the step as written, and its correction
+    if it is an erratum."""
     parts = [("as written", step.claims, step.indexed)]
     if step.correction is not None:
         parts.append(("corrected", step.correction.claims, step.correction.indexed))
-    out = []
-    for part, part_claims, symbolic in parts:
-        if symbolic is not None:
-            sizes_seed = claim_seed(seed, name, step.number, part, "sizes")
-            part_claims = (symbolic, *instances(symbolic, sizes_seed))
-        out.append((part, part_claims))
-    return out
+    return parts
 
 
-def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResult:
+def with_condition(result: StepResult, claim, seed, points, timeout, cache=None) -> StepResult:
     """A refuted step with a condition that makes it hold: checked again at concrete sizes."""
     proof = result.proof
     if proof.condition is None:
@@ -179,7 +222,7 @@ def with_condition(result: StepResult, claim, seed, points, timeout) -> StepResu
         summary = f"with it, not checked at concrete sizes ({type(error).__name__}: {error})"
         return replace(result, proof=replace(proof, condition_checked=summary[:300]))
     seeds = [claim_seed(seed, "", 0, "condition", c.context.label) for c in claims]
-    checked = run_claims(claims, seeds, points, timeout)
+    checked = run_claims(claims, seeds, points, timeout, cache=cache)
     failing = [c for c in checked if c.verdict not in ("proved", "confirmed")]
     at = "; ".join(c.label for c in checked)
     summary = (

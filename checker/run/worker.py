@@ -145,7 +145,7 @@ class Worker:
 
 class Pool:
     def __init__(self, size: int | None = None, debug: bool = False):
-        self.size = size or max(1, min(2, os.cpu_count() or 1))
+        self.size = size or os.cpu_count() or 1  # one per core: SymPy and mpmath hold the GIL
         self.debug = debug
         self.workers: list[Worker] = []
         self.startup_failures = 0
