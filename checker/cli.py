@@ -13,6 +13,7 @@ from enum import IntEnum
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .run.api import MAX_TIMEOUT
 from .sources.loader import LoadError, builtin, first_line, load_path, select
+from .suggest.api import DEFAULT_SECONDS as SUGGEST_SECONDS
 
 
 class ExitCode(IntEnum):
@@ -61,6 +62,17 @@ def run_options(command: argparse.ArgumentParser) -> None:
         type=time_limit,
         default=DEFAULT_TIMEOUT,
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+    command.add_argument(
+        "--suggest-timeout",
+        type=time_limit,
+        default=SUGGEST_SECONDS,
+        metavar="S",
+        help="time for the search of a refuted step's correction, in seconds "
+        f"(default {SUGGEST_SECONDS:g})",
+    )
+    command.add_argument(
+        "--no-suggest", action="store_true", help="do not search refuted steps' corrections"
     )
     command.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -225,6 +237,10 @@ def check(args, derivations, steps, describe=False):
             progress=progress,
             describe=describe,
         )
+        if not args.no_suggest:
+            from .suggest.api import suggest_report
+
+            report = suggest_report(report, seconds=args.suggest_timeout, progress=progress)
     finally:
         if progress is not None:
             progress.stop()

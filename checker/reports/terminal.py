@@ -193,4 +193,12 @@ def details(console: Console, outcome: StepOutcome, report: Report, name: str, v
     ok = outcome.ok(report.strict)
     style = None if ok else "red"
     for line in step_lines(outcome, report, name, verbose):
-        console.print(Text(line, style=style or ""), soft_wrap=True)
+        console.print(marked(line, style or ""), soft_wrap=True)
+
+
+def marked(line: str, style: str) -> Text:
+    """The line, with a suggestion's changed part (⟦…⟧) in bold green."""
+    text = Text(style=style)
+    for number, piece in enumerate(line.replace("⟧", "⟦").split("⟦")):
+        text.append(piece, style="bold green" if number % 2 else "")
+    return text

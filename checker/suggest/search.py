@@ -1,0 +1,150 @@
+"""The search for one refuted line's correction, run inside a worker process under a budget.
+
+Candidates (checker.suggest.edits) are taken in rank order; each goes through the cheap
+numeric screen (checker.suggest.screen), and only one whose sides agree at every point is
+proved: by the checker itself (`check_claim`: a symbolic certificate, the numeric and the
+autodiff checks), or, for a line for a symbolic K, by the index rules and at seeded concrete
+sizes. Only "proved" counts: a candidate the checker only confirms is never suggested.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..indices.model import IndexedClaim
+from ..model import Claim
+from ..results import StepResult, SuggestionSearch
+from .edits import candidates
+
+SHOWN = 2  # suggestions reported per line
+MINIMUM_PROOF = 0.5  # seconds: with less left, no proof is started
+SLACK = 2.0  # seconds past the budget before the worker is killed (a proof's soft limit overrun)
+
+
+@dataclass(frozen=True)
+class Search:
+    """One refuted line to correct: sent to a worker as a job's claim (see `run_in_worker`)."""
+
+    claim: Claim | IndexedClaim
+    lhs_first: bool = False  # the line before is wrong too and ends where this one starts
+    seconds: float = 5.0  # the budget; the job's time limit leaves the last proof some slack
+    known: tuple = ()  # (claim, certificate): claims this run has already proved
+
+    @property
+    def context(self):
+        return self.claim.context
+
+    def run_in_worker(self, job) -> SuggestionSearch:
+        return search(self.claim, job.seed, job.points, self.seconds, self.lhs_first, self.known)
+
+
+def search(claim, seed: int, points: int, seconds: float, lhs_first=False, known=()):
+    """The best proved single-edit corrections of `claim`, found within `seconds`. A candidate
+    that is a claim of `known` (proved in this run: the same sides, the same context) takes
+    its certificate from there instead of being proved again."""
+    from .render import suggestion
+    from .screen import Screen
+
+    start = time.perf_counter()
+    deadline = start + seconds
+    found, screened, agreeing, proofs, first = [], 0, 0, 0, ()
+    try:
+        variants = candidates(claim, lhs_first)
+        screen = Screen(claim, seed)
+    except Exception as error:  # a line the edits or the screen cannot read
+        return SuggestionSearch((), message=f"no correction searched for: {error}"[:200])
+    for candidate in variants:
+        if len(found) == SHOWN or time.perf_counter() > deadline:
+            break
+        if found and candidate.edit.rank(lhs_first)[:2] != first[:2]:
+            break  # a second suggestion only if it is the same kind of edit of the same side
+        screened += 1
+        if not screen.agree(candidate.lhs, candidate.rhs):
+            continue
+        edited = {"lhs": [candidate.lhs], "rhs": [candidate.rhs]}.get(
+            candidate.edit.side, [candidate.lhs, candidate.rhs]
+        )
+        if any(screen.vanishes(side) for side in edited):
+            continue
+        agreeing += 1
+        remaining = deadline - time.perf_counter()
+        if remaining < MINIMUM_PROOF:
+            break
+        certificate = proved_before(claim, candidate, known)
+        if not certificate:
+            proofs += 1
+            certificate = prove(claim, candidate, seed + proofs, points, remaining)
+        if certificate:
+            found.append(suggestion(candidate, claim, certificate))
+            first = candidate.edit.rank(lhs_first)
+    spent = time.perf_counter() - start
+    complete = screened == len(variants)
+    message = ""
+    if not found:
+        message = (
+            f"no single-edit correction found ({len(variants)} variants, "
+            f"{agreeing} agreeing numerically"
+            + ("" if complete else f"; {screened} compared within {seconds:g} s")
+            + ")"
+        )
+    return SuggestionSearch(tuple(found), len(variants), screened, agreeing, proofs, spent, message)
+
+
+def proved_before(claim, candidate, known) -> str:
+    for other, certificate in known:
+        same_kind = isinstance(other, IndexedClaim) == isinstance(claim, IndexedClaim)
+        if same_kind and (other.lhs, other.rhs) == (candidate.lhs, candidate.rhs):
+            if other.context == claim.context:
+                return certificate
+    return ""
+
+
+def prove(claim, candidate, seed: int, points: int, seconds: float) -> str:
+    """The certificate if the checker proves the candidate, "" otherwise."""
+    from ..checks.engine import check_claim
+    from ..indices.check import check_indexed
+    from ..indices.instantiate import instances
+
+    start = time.perf_counter()
+    if not isinstance(claim, IndexedClaim):
+        variant = Claim(candidate.lhs, candidate.rhs, claim.context)
+        result = check_claim(variant, seed=seed, points=points, timeout=seconds)
+        return certificate(StepResult((result,)))
+    variant = IndexedClaim(candidate.lhs, candidate.rhs, claim.context)
+    proof = check_indexed(variant, seed, seconds).proof
+    if proof is None or not proof.proved:
+        return ""
+    checked = []
+    for instance in instances(variant, seed):
+        left = seconds - (time.perf_counter() - start)
+        if left < MINIMUM_PROOF:
+            return ""
+        checked.append(check_claim(instance, seed=seed, points=points, timeout=left))
+        if checked[-1].verdict not in ("proved", "confirmed"):
+            return ""
+    return certificate(StepResult(tuple(checked), proof))
+
+
+def certificate(result: StepResult) -> str:
+    """How a step was proved, in a line; "" unless it was (proved for all K, for a line for a
+    symbolic K: a confirmed instance is enough only with the index rules' proof)."""
+    if result.proof is not None:
+        if not result.proved_for_all:
+            return ""
+        rules = ", ".join(dict.fromkeys(use.rule for use in result.proof.rules))
+        return f"index rules, for all {result.proof.sizes}: {rules}; checked at " + "; ".join(
+            result.labels
+        )
+    if result.verdict != "proved":
+        return ""
+    return (
+        f"SymPy: {', '.join(result.strategies)}; mpmath: {result.numeric_points} points agree; "
+        f"autodiff: {autodiff_text(result)}"
+    )
+
+
+def autodiff_text(result: StepResult) -> str:
+    if not result.derivatives:
+        return "no derivative"
+    return f"{result.autodiff_points} values agree"
