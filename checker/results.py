@@ -287,6 +287,7 @@ class Suggestion:
     places: int  # how many places the part was changed at
     certificate: str  # how it was proved: SymPy's strategy, or the index rules and the sizes
     text: str = ""  # an edit that replaces no one part: "y ↔ \hat{y} throughout"
+    sides: tuple = ()  # the corrected line's two sides as SymPy holds them (not in the JSON)
 
     @property
     def edit(self) -> str:
@@ -299,9 +300,8 @@ class SuggestionSearch:
     """What the search for a refuted line's correction found, and how far it got."""
 
     suggestions: tuple[Suggestion, ...]
-    candidates: int = 0  # single-edit variants generated
-    screened: int = 0  # of them compared numerically within the budget
-    agreeing: int = 0  # of them whose sides agreed at every point
+    screened: int = 0  # single-edit variants compared numerically within the budget
+    agreeing: int = 0  # of them, those whose sides agreed at every point
     proofs: int = 0  # proofs attempted
     seconds: float = 0.0
     message: str = ""  # why none was found, when none was

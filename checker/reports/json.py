@@ -100,7 +100,6 @@ def suggestions_dict(search) -> dict:
             for s in search.suggestions
         ],
         "suggestion_search": {
-            "candidates": search.candidates,
             "screened": search.screened,
             "agreeing": search.agreeing,
             "proofs": search.proofs,

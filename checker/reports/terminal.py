@@ -197,8 +197,8 @@ def details(console: Console, outcome: StepOutcome, report: Report, name: str, v
 
 
 def marked(line: str, style: str) -> Text:
-    """The line, with a suggestion's changed part (⟦…⟧) in bold green."""
+    """The line, with a suggestion's changed part (⟦…⟧, brackets kept) in bold green."""
     text = Text(style=style)
-    for number, piece in enumerate(line.replace("⟧", "⟦").split("⟦")):
-        text.append(piece, style="bold green" if number % 2 else "")
+    for number, piece in enumerate(line.replace("⟧", "⟧⟦").split("⟦")):
+        text.append(("⟦" if number % 2 else "") + piece, style="bold green" if number % 2 else "")
     return text

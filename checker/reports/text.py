@@ -105,10 +105,9 @@ def suggestion_lines(outcome: StepOutcome) -> list[str]:
         lead = SUGGESTED if number == 0 else "or: ".rjust(len(SUGGESTED))
         lines.extend(wrapped(to_text(bracketed(suggestion.marked)), INDENT + lead, inner))
         places = f", {suggestion.places} places" if suggestion.places > 1 else ""
-        lines.extend(
-            wrapped(f"edit: {edit_text(suggestion)} ({SIDES[suggestion.side]}{places})", inner)
-        )
-        lines.extend(wrapped(f"✓ proved · {suggestion.certificate}", inner))
+        edit = f"edit: {edit_text(suggestion)} ({SIDES[suggestion.side]}{places})"
+        lines.extend(wrapped(edit, inner, inner))
+        lines.extend(wrapped(f"✓ proved · {suggestion.certificate}", inner, inner))
     return lines
 
 
@@ -123,10 +122,11 @@ def bracketed(latex: str) -> str:
     out, at = [], 0
     while (start := latex.find(r"\boxed{", at)) >= 0:
         depth, end = 0, start + len(r"\boxed")
-        for end in range(end, len(latex)):
+        while end < len(latex):
             depth += {"{": 1, "}": -1}.get(latex[end], 0)
             if depth == 0:
                 break
+            end += 1
         out.append(latex[at:start] + "⟦{" + latex[start + len(r"\boxed{") : end] + "}⟧")
         at = end + 1
     return "".join(out) + latex[at:]

@@ -71,31 +71,40 @@ class Candidate:
     rhs: object
 
 
-def candidates(claim, lhs_first: bool = False) -> list[Candidate]:
-    """Every single-edit variant of `claim`'s sides, in the order of `Edit.rank`, each once."""
+def candidates(claim, lhs_first: bool = False):
+    """Every single-edit variant of `claim`'s sides, each once, in the order of `Edit.rank`:
+    made one side and one kind of edit at a time, so a search that runs out of time has not
+    paid for the edits it never reached."""
     lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
     context = claim.context if isinstance(claim, IndexedClaim) else None
     pool = Pool.of(lhs, rhs)
-    found, seen = [], {(lhs, rhs)}
+    seen = {(lhs, rhs)}
+    on_both = []
 
-    def add(edit, new_lhs, new_rhs):
-        key = (new_lhs, new_rhs)
+    def fresh(candidate):
+        key = (candidate.lhs, candidate.rhs)
         if key in seen or any(v.has(sympy.zoo, sympy.nan) for v in key):
-            return
+            return False
         seen.add(key)
-        found.append(Candidate(edit, new_lhs, new_rhs))
+        return True
 
-    for side, expr, other in (("lhs", lhs, rhs), ("rhs", rhs, lhs)):
-        for edit, new in side_edits(expr, side, pool, context):
-            add(edit, new, rhs) if side == "lhs" else add(edit, lhs, new)
-            if edit.text or not other.has(edit.before):
-                continue
-            both = replaced(other, edit.before, edit.after)  # the same slip made on both sides
-            if both is not None and both != other:
-                changed = Edit(edit.kind, "both", edit.before, edit.after, edit.places)
-                add(changed, new, both) if side == "lhs" else add(changed, both, new)
-    found.sort(key=lambda c: c.edit.rank(lhs_first))
-    return found
+    for side in ("lhs", "rhs") if lhs_first else ("rhs", "lhs"):
+        expr, other = (lhs, rhs) if side == "lhs" else (rhs, lhs)
+        for kind in KINDS:
+            group = []
+            for edit, new in side_edits(expr, side, pool, context, kind):
+                group.append(Candidate(edit, *((new, rhs) if side == "lhs" else (lhs, new))))
+                if edit.text or not other.has(edit.before):
+                    continue
+                both = replaced(other, edit.before, edit.after)  # the same slip on both sides
+                if both is not None and both != other:
+                    changed = Edit(edit.kind, "both", edit.before, edit.after, edit.places)
+                    pair = (new, both) if side == "lhs" else (both, new)
+                    on_both.append(Candidate(changed, *pair))
+            group.sort(key=lambda c: c.edit.rank(lhs_first))
+            yield from filter(fresh, group)
+    on_both.sort(key=lambda c: c.edit.rank(lhs_first))
+    yield from filter(fresh, on_both)
 
 
 @dataclass(frozen=True)
@@ -125,17 +134,20 @@ def derivative_variables(expr) -> set:
     return {v for d in expr.atoms(sympy.Derivative) for v in d.variables}
 
 
-def side_edits(expr, side, pool: Pool, context):
-    """(edit, new side) for every edit of one side."""
+def side_edits(expr, side, pool: Pool, context, wanted: str):
+    """(edit, new side) for every edit of one kind of one side."""
     for kind, path, old, new in sites(expr, pool, context):
+        if kind != wanted:
+            continue
         yield Edit(kind, side, old, new, path=path), replace_site(expr, path, new)
         count = occurrences(expr, old)
         if count > 1:
             everywhere = replaced(expr, old, new)
             if everywhere is not None and everywhere != expr:
                 yield Edit(kind, side, old, new, count), everywhere
-    for a, b, new in throughout(expr, pool):
-        yield Edit("swap", side, a, b, 1, THROUGHOUT), new
+    if wanted == "swap":
+        for a, b, new in throughout(expr, pool):
+            yield Edit("swap", side, a, b, 1, THROUGHOUT), new
 
 
 def replaced(expr, old, new):

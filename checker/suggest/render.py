@@ -27,7 +27,7 @@ class NotesPrinter(LatexPrinter):
 
     def _print_Sum(self, expr):
         """Σ_{k≠m} f for Sum((1 − δ_km) f, (k, 1, K)), as `sum_except` builds it."""
-        (j, low, high), body = expr.limits[0], expr.function
+        (j, low, _), body = expr.limits[0], expr.function
         if len(expr.limits) == 1 and low == 1:
             for factor in sympy.Mul.make_args(body):
                 if factor.has(sympy.KroneckerDelta) and isinstance(factor, sympy.Add):
@@ -35,7 +35,7 @@ class NotesPrinter(LatexPrinter):
                     if factor == 1 - delta and j in delta.args:
                         (other,) = [a for a in delta.args if a != j] or [j]
                         rest = sympy.Mul(*[f for f in sympy.Mul.make_args(body) if f != factor])
-                        inner = self.parenthesize(rest, 50, strict=True)  # a sum inside is bracketed
+                        inner = self.parenthesize(rest, 50, strict=True)  # an Add is bracketed
                         return rf"\sum_{{{self._print(j)} \neq {self._print(other)}}} {inner}"
         return super()._print_Sum(expr)
 
@@ -59,14 +59,34 @@ def suggestion(candidate: Candidate, original, certificate: str) -> Suggestion:
             printed = latex(with_mark)
             if latex(MARK) in printed:  # otherwise the side stays unmarked
                 marked[side] = printed.replace(latex(MARK), rf"\boxed{{{latex(edit.after)}}}")
+    shown = (edit.before, edit.after) if edit.text else enclosing(edit, original)
     return Suggestion(
         latex=line,
         marked=f"{marked['lhs']} = {marked['rhs']}",
-        before=latex(edit.before),
-        after=latex(edit.after),
+        before=latex(shown[0]),
+        after=latex(shown[1]),
         side=edit.side,
         kind=edit.kind,
         places=edit.places,
         certificate=certificate,
         text=f"{latex(edit.before)} ↔ {latex(edit.after)} throughout" if edit.text else "",
+        sides=(candidate.lhs, candidate.rhs),
     )
+
+
+SMALL = 1  # operations: a change this small is shown with what encloses it (−x in e^{−x})
+
+
+def enclosing(edit, original) -> tuple:
+    """The part changed, before and after; a small change (a sign, a symbol) inside a function
+    or a power is shown with it: e^{-t} → e^{t}, not −t → t."""
+    if sympy.count_ops(edit.before) > SMALL or isinstance(edit.before, sympy.Derivative):
+        return edit.before, edit.after
+    side = sympy.sympify(getattr(original, "rhs" if edit.side == "rhs" else "lhs"))
+    for node in sympy.preorder_traversal(side):
+        if isinstance(node, (sympy.Function, sympy.Pow)) and edit.before in node.args:
+            if isinstance(node, sympy.Derivative):
+                break
+            changed = node.func(*[edit.after if a == edit.before else a for a in node.args])
+            return node, changed
+    return edit.before, edit.after

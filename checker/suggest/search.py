@@ -49,46 +49,51 @@ def search(claim, seed: int, points: int, seconds: float, lhs_first=False, known
     start = time.perf_counter()
     deadline = start + seconds
     found, screened, agreeing, proofs, first = [], 0, 0, 0, ()
+    complete = False
     try:
-        variants = candidates(claim, lhs_first)
         screen = Screen(claim, seed)
+        variants = candidates(claim, lhs_first)
+        while len(found) < SHOWN and time.perf_counter() < deadline:
+            candidate = next(variants, None)
+            if candidate is None:
+                complete = True
+                break
+            if found and candidate.edit.rank(lhs_first)[:2] != first[:2]:
+                break  # a second suggestion only if it is the same kind of edit of the same side
+            screened += 1
+            if not screen.agree(candidate.lhs, candidate.rhs) or vanishing(screen, candidate):
+                continue
+            agreeing += 1
+            remaining = deadline - time.perf_counter()
+            if remaining < MINIMUM_PROOF:
+                break
+            certificate = proved_before(claim, candidate, known)
+            if not certificate:
+                proofs += 1
+                certificate = prove(claim, candidate, seed + proofs, points, remaining)
+            if certificate:
+                found.append(suggestion(candidate, claim, certificate))
+                first = candidate.edit.rank(lhs_first)
     except Exception as error:  # a line the edits or the screen cannot read
-        return SuggestionSearch((), message=f"no correction searched for: {error}"[:200])
-    for candidate in variants:
-        if len(found) == SHOWN or time.perf_counter() > deadline:
-            break
-        if found and candidate.edit.rank(lhs_first)[:2] != first[:2]:
-            break  # a second suggestion only if it is the same kind of edit of the same side
-        screened += 1
-        if not screen.agree(candidate.lhs, candidate.rhs):
-            continue
-        edited = {"lhs": [candidate.lhs], "rhs": [candidate.rhs]}.get(
-            candidate.edit.side, [candidate.lhs, candidate.rhs]
-        )
-        if any(screen.vanishes(side) for side in edited):
-            continue
-        agreeing += 1
-        remaining = deadline - time.perf_counter()
-        if remaining < MINIMUM_PROOF:
-            break
-        certificate = proved_before(claim, candidate, known)
-        if not certificate:
-            proofs += 1
-            certificate = prove(claim, candidate, seed + proofs, points, remaining)
-        if certificate:
-            found.append(suggestion(candidate, claim, certificate))
-            first = candidate.edit.rank(lhs_first)
-    spent = time.perf_counter() - start
-    complete = screened == len(variants)
+        message = f"no correction searched for: {type(error).__name__}: {error}"
+        return SuggestionSearch((), message=message[:200])
     message = ""
     if not found:
+        agreed = f"{agreeing} agreed numerically, none proved" if agreeing else "none agreed"
         message = (
-            f"no single-edit correction found ({len(variants)} variants, "
-            f"{agreeing} agreeing numerically"
-            + ("" if complete else f"; {screened} compared within {seconds:g} s")
-            + ")"
+            f"no single-edit correction found ({screened} variants compared"
+            + ("" if complete else f" within {seconds:g} s, not all")
+            + f"; {agreed})"
         )
-    return SuggestionSearch(tuple(found), len(variants), screened, agreeing, proofs, spent, message)
+    spent = time.perf_counter() - start
+    return SuggestionSearch(tuple(found), screened, agreeing, proofs, spent, message)
+
+
+def vanishing(screen, candidate) -> bool:
+    """Does the edit make a side it changed zero (0 · …: a line any slip could be made into)?"""
+    side = candidate.edit.side
+    edited = [candidate.lhs, candidate.rhs] if side == "both" else [getattr(candidate, side)]
+    return any(screen.vanishes(value) for value in edited)
 
 
 def proved_before(claim, candidate, known) -> str:
