@@ -141,6 +141,18 @@ def add_mutate(commands) -> None:
     mutate.add_argument(
         "--kind", action="append", choices=KINDS, default=[], help="only mutants of this kind"
     )
+    mutate.add_argument(
+        "--suggest",
+        action="store_true",
+        help="search each refuted mutant's correction; report how often it is the original line",
+    )
+    mutate.add_argument(
+        "--suggest-timeout",
+        type=time_limit,
+        default=SUGGEST_SECONDS,
+        metavar="S",
+        help=f"with --suggest, the search's time per mutant (default {SUGGEST_SECONDS:g})",
+    )
     mutate.add_argument("--format", choices=("text", "json"), default="text")
     mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
@@ -312,6 +324,8 @@ def mutate(args, derivations) -> int:
     def progress(done, total, survivors):
         print(f"derivcheck mutate: {done}/{total} checked, {survivors} survived", file=sys.stderr)
 
+    if args.suggest:
+        return recovery(args, derivations, progress)
     report = run_mutation(
         derivations,
         seed=args.seed,
@@ -328,6 +342,28 @@ def mutate(args, derivations) -> int:
     else:
         sys.stdout.write(render(report))
     return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def recovery(args, derivations, progress) -> int:
+    """`mutate --suggest`: the recovery rate of the suggestions (text only)."""
+    from .suggest.recovery import render_recovery, run_recovery
+
+    if args.format != "text":
+        raise LoadError("mutate --suggest writes text only; drop --format")
+    report = run_recovery(
+        derivations,
+        seed=args.seed,
+        sample=args.sample or 500,
+        kinds=set(args.kind) or None,
+        seconds=args.suggest_timeout,
+        progress=progress,
+    )
+    text = render_recovery(report)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    sys.stdout.write(text)
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

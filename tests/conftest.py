@@ -32,7 +32,8 @@ def notes_run(tmp_path_factory) -> NotesRun:
     """`derivcheck verify -o report.json -o report.html` on all the notes, run once per session
     (the slowest thing the suite does); the Report is kept from the same run for the goldens.
     The time limit is twice `make verify`'s, so that a loaded machine (CI, or several jobs at
-    once) does not turn a slow proof into an error and every golden file with it."""
+    once) does not turn a slow proof into an error and every golden file with it; the search
+    for corrections gets ample time too, so that every search finishes."""
     output = tmp_path_factory.mktemp("notes")
     captured = []
 
@@ -48,6 +49,8 @@ def notes_run(tmp_path_factory) -> NotesRun:
                 "verify",
                 "--timeout",
                 "20",
+                "--suggest-timeout",
+                "30",
                 "-o",
                 str(output / "r.json"),
                 "-o",

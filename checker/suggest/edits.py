@@ -23,6 +23,7 @@ from ..mutation.mutants import indexed_sites, kind_of, nodes, replace_site, term
 THROUGHOUT = "throughout"
 POOL = 12  # factors and terms taken from the line, at most this many of each
 SIMPLE_DENOMINATOR = 12  # a constant such as 1000000001/1000000000 is tried as 1
+ODD_DENOMINATOR = 4  # a coefficient 11/10 throughout a side is tried divided out
 # The kinds of edit, the commonest slips first (the order ties are broken in).
 KINDS = (
     "sign",
@@ -198,6 +199,9 @@ def node_edits(path, node, pool: Pool):
     elif isinstance(node, sympy.exp):
         for step in (1, -1):
             yield "exponent", path, node, sympy.exp(node.args[0] + step)
+    if isinstance(node, sympy.Add) or not path:
+        for scale in odd_coefficients(node):  # (1 + 10^-k)(a + b), distributed by SymPy
+            yield "constant", path, node, node / scale
     if isinstance(node, sympy.Rational):
         for step in (1, -1):
             yield "constant", path, node, node + step
@@ -209,6 +213,17 @@ def node_edits(path, node, pool: Pool):
         (t,) = node.args
         yield "sigmoid", path, node, sigmoid(-t)
         yield "sigmoid", path, node, 1 - sigmoid(t)
+
+
+def odd_coefficients(expr) -> list:
+    """The coefficients of the expression's terms that are no simple fraction (11/10, 1 + 10⁻⁹),
+    each once, made positive."""
+    found = {}
+    for term in sympy.Add.make_args(expr):
+        coefficient, _ = term.as_coeff_Mul()
+        if isinstance(coefficient, sympy.Rational) and coefficient.q > ODD_DENOMINATOR:
+            found[abs(coefficient)] = None
+    return list(found)
 
 
 def symbol_edits(expr, pool: Pool):

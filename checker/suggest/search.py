@@ -19,7 +19,7 @@ from .edits import candidates
 
 SHOWN = 2  # suggestions reported per line
 MINIMUM_PROOF = 0.5  # seconds: with less left, no proof is started
-SLACK = 2.0  # seconds past the budget before the worker is killed (a proof's soft limit overrun)
+SLACK = 3.0  # seconds past the budget before the worker is killed (a proof's soft limit overrun)
 
 
 @dataclass(frozen=True)
