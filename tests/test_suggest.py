@@ -66,7 +66,7 @@ def test_every_refuted_step_of_the_notes_was_searched(notes_run):
 def test_a_variant_true_only_numerically_is_never_suggested(warm_pool):
     # SLOW = 2 is one edit from SLOW = 1, which is true but which the checker only confirms
     assert Screen(Claim(SLOW, 1), 0).agree(SLOW, 1)
-    (search,) = search_claims([(Claim(SLOW, 2), False, 0)], 20, 8.0)
+    (search,) = search_claims([(Claim(SLOW, 2), False, 0)], 20, 15.0)
     assert search.suggestions == ()
     assert search.agreeing >= 1 and search.proofs >= 1  # it reached the checker, which said no
     assert search.message.startswith("no single-edit correction found")

@@ -7,7 +7,14 @@ from dataclasses import fields
 from ..results import ClaimResult, Report, StepResult
 from .json import relative_path
 from .readable import to_text
-from .text import MARKS, counterexample_lines, proof_lines, verdict_label, wrapped
+from .text import (
+    MARKS,
+    counterexample_lines,
+    proof_lines,
+    suggestion_lines,
+    verdict_label,
+    wrapped,
+)
 
 LONGEST = 800  # characters of a side as checked shown; the largest (K = 5) run to 20 000
 # Fields shown on their own lines or not at all (plot data is for the HTML report).
@@ -33,6 +40,10 @@ def render_explain(report: Report, name: str, number: int) -> str:
     lines.extend(wrapped(verdict_label(outcome, report.strict), "verdict     ", " " * 12))
     lines.extend(wrapped(outcome.result.message, " " * 12, " " * 12))
     lines.extend(result_lines(outcome.result, name, number, report.seed))
+    if outcome.suggestions is not None:
+        lines.append("")
+        lines.extend(suggestion_lines(outcome))
+        lines.extend(f"{' ' * 12}LaTeX: {s.latex}" for s in outcome.suggestions.suggestions)
     if step.correction is not None and outcome.correction is not None:
         lines.append("")
         lines.extend(wrapped(to_text(step.correction.latex), "corrected   ", " " * 12))

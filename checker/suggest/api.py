@@ -12,7 +12,7 @@ from ..run.api import claim_seed
 from ..run.worker import Job, shared_pool
 from .search import SLACK, Search, certificate
 
-DEFAULT_SECONDS = 5.0  # the budget of one refuted step's search (--suggest-timeout)
+DEFAULT_SECONDS = 8.0  # the budget of one refuted step's search (--suggest-timeout)
 
 
 def suggest_report(
@@ -27,14 +27,20 @@ def suggest_report(
     known = proved_claims(report)
     wanted = []
     for d in report.derivations:
-        previous = None
-        for outcome in d.steps:
+        steps = d.steps
+        for position, outcome in enumerate(steps):
             claim = searched_claim(outcome.step)
             if outcome.result.verdict == "refuted" and claim is not None:
                 key = (d.derivation.name, outcome.step.number)
                 seed = claim_seed(report.seed, *key, "suggest", "")
-                wanted.append((key, claim, carried(previous, outcome), seed))
-            previous = outcome
+                previous = steps[position - 1] if position else None
+                following = steps[position + 1] if position + 1 < len(steps) else None
+                lhs_first = carried(previous, outcome) or left_first(
+                    previous and searched_claim(previous.step),
+                    claim,
+                    following and searched_claim(following.step),
+                )
+                wanted.append((key, claim, lhs_first, seed))
     found = search_claims(
         [(claim, lhs_first, seed) for _, claim, lhs_first, seed in wanted],
         points,
@@ -102,6 +108,15 @@ def proved_claims(report: Report) -> tuple:
             if text:
                 known.append((claim, text))
     return tuple(known)
+
+
+def left_first(previous, claim, following) -> bool:
+    """Is the slip more likely on the left: the line does not start where the line before ends,
+    but ends where the line after starts?"""
+    if previous is None or following is None:
+        return False
+    left_broken = sympy.sympify(previous.rhs) != sympy.sympify(claim.lhs)
+    return left_broken and sympy.sympify(following.lhs) == sympy.sympify(claim.rhs)
 
 
 def search_claims(

@@ -19,10 +19,10 @@ from ..checks.engine import DEFAULT_POINTS
 from ..indices.model import IndexedClaim
 from ..model import Claim
 from ..mutation.equivalence import still_true, still_true_indexed
-from ..mutation.mutants import KINDS, Mutant, generate, stable_seed
+from ..mutation.mutants import KINDS, Mutant, generate, stable_seed, true_claims, true_indexed
 from ..mutation.mutate import check_mutants, choose
 from ..results import SuggestionSearch
-from .api import DEFAULT_SECONDS, search_claims
+from .api import DEFAULT_SECONDS, left_first, search_claims
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,9 @@ def run_recovery(
     to_run, _, _ = choose(mutants, seed, sample, stable_seed("equivalence", seed))
     outcomes = check_mutants(to_run, seed, points, timeout, progress)
     refuted = [o for o in outcomes if o.verdict == "refuted"]
+    steps = {(d.name, s.number): s for d in derivations for s in d.steps}
     wanted = [
-        (o.mutant.claim, False, stable_seed("suggest", seed, number))
+        (o.mutant.claim, in_chain(o.mutant, steps), stable_seed("suggest", seed, number))
         for number, o in enumerate(refuted)
     ]
     searches = iter(search_claims(wanted, points, seconds))
@@ -98,6 +99,27 @@ def run_recovery(
             Recovery(outcome.mutant, outcome.verdict, search, bool(hits and hits[0]), any(hits))
         )
     return RecoveryReport(tuple(recoveries), seed, time.perf_counter() - start, seconds)
+
+
+def in_chain(mutant: Mutant, steps: dict) -> bool:
+    """Which side the search tries first, as `verify` decides it: from the neighbouring lines
+    (their true forms, the chain the mutant was made in)."""
+
+    def neighbour(offset):
+        step = steps.get((mutant.derivation, mutant.step + offset))
+        if step is None:
+            return None
+        if mutant.indexed:
+            return true_indexed(step)
+        same = [c for c in true_claims(step) if c.context.label == mutant.label]
+        return same[0] if same else None
+
+    previous, following = neighbour(-1), neighbour(1)
+    if isinstance(previous, IndexedClaim) != mutant.indexed:
+        previous = None
+    if isinstance(following, IndexedClaim) != mutant.indexed:
+        following = None
+    return left_first(previous, mutant.claim, following)
 
 
 def recovers(sides, original, seed: int) -> bool:
