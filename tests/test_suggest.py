@@ -118,7 +118,7 @@ def test_the_line_is_shown_with_its_changed_part_bracketed():
     outcome = StepOutcome(None, StepResult(()), suggestions=SuggestionSearch((found,)))
     lines = suggestion_lines(outcome)
     assert "probably should read: e^(⟦x⟧) = 1" in lines[0]
-    assert "edit: e^(−x) → eˣ (left side)" in lines[1]
+    assert "edit: e⁻ˣ → eˣ (left side)" in lines[1]
     data = json.loads(json.dumps(suggestions_dict(outcome.suggestions)))
     assert data["suggestions"][0]["edit"] == "e^{- x} → e^{x}"
     assert data["suggestions"][0]["readable"] == "eˣ = 1"
@@ -128,3 +128,12 @@ def test_no_suggestion_is_said_in_one_line():
     none = SuggestionSearch((), 12, 0, 0, message="no single-edit correction found (…)")
     outcome = StepOutcome(None, StepResult(()), suggestions=none)
     assert [line.strip() for line in suggestion_lines(outcome)] == [none.message]
+
+
+def test_the_side_tried_first_is_the_one_that_breaks_the_chain():
+    from checker.suggest.api import left_first
+
+    before, after = Claim(x, y), Claim(t, x + 1)
+    assert left_first(before, Claim(y + 1, t), after)  # starts wrong, ends where the next starts
+    assert not left_first(before, Claim(y, t + 1), after)  # starts right: the right side first
+    assert not left_first(None, Claim(y + 1, t), after)  # no line before: no evidence
