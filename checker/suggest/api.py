@@ -7,6 +7,7 @@ from dataclasses import replace
 import sympy
 
 from ..checks.engine import DEFAULT_POINTS
+from ..indices.model import IndexedClaim
 from ..results import ClaimResult, DerivationOutcome, Report, SuggestionSearch
 from ..run.api import claim_seed
 from ..run.worker import Job, shared_pool
@@ -35,14 +36,12 @@ def suggest_report(
                 seed = claim_seed(report.seed, *key, "suggest", "")
                 previous = steps[position - 1] if position else None
                 following = steps[position + 1] if position + 1 < len(steps) else None
-                lhs_first = carried(previous, outcome) or left_first(
-                    previous and searched_claim(previous.step),
-                    claim,
-                    following and searched_claim(following.step),
-                )
-                wanted.append((key, claim, lhs_first, seed))
+                before = previous and searched_claim(previous.step)
+                after = following and searched_claim(following.step)
+                lhs_first = carried(previous, outcome) or left_first(before, claim, after)
+                wanted.append((key, claim, lhs_first, seed, anchors(before, claim, after)))
     found = search_claims(
-        [(claim, lhs_first, seed) for _, claim, lhs_first, seed in wanted],
+        [request for _, *request in wanted],
         points,
         seconds,
         progress,
@@ -110,6 +109,21 @@ def proved_claims(report: Report) -> tuple:
     return tuple(known)
 
 
+def anchors(previous, claim, following) -> tuple:
+    """The line before's right side and the line after's left side (None where there is no
+    such line, or it is of another kind: one for a symbolic K next to a concrete one)."""
+
+    def same_kind(other):
+        return other is not None and isinstance(other, IndexedClaim) == isinstance(
+            claim, IndexedClaim
+        )
+
+    return (
+        previous.rhs if same_kind(previous) else None,
+        following.lhs if same_kind(following) else None,
+    )
+
+
 def left_first(previous, claim, following) -> bool:
     """Is the slip more likely on the left: the line does not start where the line before ends,
     but ends where the line after starts?"""
@@ -122,10 +136,10 @@ def left_first(previous, claim, following) -> bool:
 def search_claims(
     wanted, points: int, seconds: float, progress=None, known=()
 ) -> list[SuggestionSearch]:
-    """A SuggestionSearch for each (claim, lhs_first, seed), in order, in the worker pool."""
+    """A SuggestionSearch for each (claim, lhs_first, seed, anchors), in order, in the pool."""
     jobs = [
-        Job(Search(claim, lhs_first, seconds, known), seed, points, seconds + SLACK)
-        for claim, lhs_first, seed in wanted
+        Job(Search(claim, lhs_first, seconds, known, *rest), seed, points, seconds + SLACK)
+        for claim, lhs_first, seed, *rest in wanted
     ]
     if not jobs:
         return []

@@ -166,7 +166,7 @@ def occurrences(expr, part) -> int:
 def sites(expr, pool: Pool, context):
     """(kind, path, old subtree, new subtree) for every one-place edit."""
     for path, node in nodes(expr):
-        yield from node_edits(path, node, pool)
+        yield from node_edits(path, node, pool, parent_of(expr, path))
     for path, term, total in terms(expr):
         rest = sympy.Add(*[a for a in total.args if a is not term])
         yield "drop-term", path[:-1], total, rest
@@ -175,14 +175,16 @@ def sites(expr, pool: Pool, context):
         yield from index_edits(expr, context)
 
 
-def node_edits(path, node, pool: Pool):
+def node_edits(path, node, pool: Pool, parent=None):
     symbol = isinstance(node, sympy.Symbol) and not node.is_integer
     if node.could_extract_minus_sign() or symbol or isinstance(node, Indexed):
         yield "sign", path, node, -node
-    if isinstance(node, sympy.Add):
+    # a term put back: into a sum, or where a two-term sum lost one (a factor, a base, an
+    # argument, the side)
+    if isinstance(node, sympy.Add) or not path or not isinstance(parent, sympy.Add):
         for term in pool.terms:
             for signed in (term, -term):
-                if signed not in node.args:
+                if signed not in sympy.Add.make_args(node):
                     yield "add-term", path, node, node + signed
     if isinstance(node, sympy.Mul):
         for factor in node.args:
@@ -213,6 +215,14 @@ def node_edits(path, node, pool: Pool):
         (t,) = node.args
         yield "sigmoid", path, node, sigmoid(-t)
         yield "sigmoid", path, node, 1 - sigmoid(t)
+
+
+def parent_of(expr, path):
+    if not path:
+        return None
+    for index in path[:-1]:
+        expr = expr.args[index]
+    return expr
 
 
 def odd_coefficients(expr) -> list:

@@ -22,7 +22,7 @@ from ..mutation.equivalence import still_true, still_true_indexed
 from ..mutation.mutants import KINDS, Mutant, generate, stable_seed, true_claims, true_indexed
 from ..mutation.mutate import check_mutants, choose
 from ..results import SuggestionSearch
-from .api import DEFAULT_SECONDS, left_first, search_claims
+from .api import DEFAULT_SECONDS, anchors, left_first, search_claims
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def run_recovery(
     refuted = [o for o in outcomes if o.verdict == "refuted"]
     steps = {(d.name, s.number): s for d in derivations for s in d.steps}
     wanted = [
-        (o.mutant.claim, in_chain(o.mutant, steps), stable_seed("suggest", seed, number))
+        (o.mutant.claim, *in_chain(o.mutant, steps, stable_seed("suggest", seed, number)))
         for number, o in enumerate(refuted)
     ]
     searches = iter(search_claims(wanted, points, seconds))
@@ -101,9 +101,9 @@ def run_recovery(
     return RecoveryReport(tuple(recoveries), seed, time.perf_counter() - start, seconds)
 
 
-def in_chain(mutant: Mutant, steps: dict) -> bool:
-    """Which side the search tries first, as `verify` decides it: from the neighbouring lines
-    (their true forms, the chain the mutant was made in)."""
+def in_chain(mutant: Mutant, steps: dict, seed: int) -> tuple:
+    """(lhs_first, seed, anchors) as `verify` has them, from the neighbouring lines (their true
+    forms: the chain the mutant was made in)."""
 
     def neighbour(offset):
         step = steps.get((mutant.derivation, mutant.step + offset))
@@ -119,7 +119,8 @@ def in_chain(mutant: Mutant, steps: dict) -> bool:
         previous = None
     if isinstance(following, IndexedClaim) != mutant.indexed:
         following = None
-    return left_first(previous, mutant.claim, following)
+    ends = anchors(previous, mutant.claim, following)
+    return left_first(previous, mutant.claim, following), seed, ends
 
 
 def recovers(sides, original, seed: int) -> bool:

@@ -9,8 +9,11 @@ sizes. Only "proved" counts: a candidate the checker only confirms is never sugg
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, replace
+
+import sympy
 
 from ..indices.model import IndexedClaim
 from ..model import Claim
@@ -18,6 +21,7 @@ from ..results import StepResult, SuggestionSearch
 from .edits import candidates
 
 SHOWN = 2  # suggestions reported per line
+CHAIN_SHARE = 0.25  # of the budget, for finding the edits that join the line to its neighbours
 MINIMUM_PROOF = 0.5  # seconds: with less left, no proof is started
 SLACK = 3.0  # seconds past the budget before the worker is killed (a proof's soft limit overrun)
 
@@ -30,6 +34,7 @@ class Search:
     lhs_first: bool = False  # the line before is wrong too and ends where this one starts
     seconds: float = 8.0  # the budget; the job's time limit leaves the last proof some slack
     known: tuple = ()  # (claim, certificate): claims this run has already proved
+    anchors: tuple = (None, None)  # the line before's right side, the line after's left side
 
     @property
     def context(self):
@@ -39,10 +44,13 @@ class Search:
         return search(self.claim, job.seed, job.points, self.seconds, self.lhs_first, self.known)
 
 
-def search(claim, seed: int, points: int, seconds: float, lhs_first=False, known=()):
+def search(
+    claim, seed: int, points: int, seconds: float, lhs_first=False, known=(), anchors=(None, None)
+):
     """The best proved single-edit corrections of `claim`, found within `seconds`. A candidate
-    that is a claim of `known` (proved in this run: the same sides, the same context) takes
-    its certificate from there instead of being proved again."""
+    that makes the line start where the line before ends, or end where the line after starts
+    (`anchors`), is tried first. A candidate that is a claim of `known` (proved in this run:
+    the same sides, the same context) takes its certificate from there."""
     from .render import suggestion
     from .screen import Screen
 
@@ -52,12 +60,17 @@ def search(claim, seed: int, points: int, seconds: float, lhs_first=False, known
     complete = False
     try:
         screen = Screen(claim, seed)
-        variants = candidates(claim, lhs_first)
+        matching = chained(claim, lhs_first, anchors, start + seconds * CHAIN_SHARE)
+        variants = itertools.chain(matching, candidates(claim, lhs_first))
+        seen = set()
         while len(found) < SHOWN and time.perf_counter() < deadline:
             candidate = next(variants, None)
             if candidate is None:
                 complete = True
                 break
+            if (candidate.lhs, candidate.rhs) in seen:
+                continue
+            seen.add((candidate.lhs, candidate.rhs))
             if found and candidate.edit.rank(lhs_first)[:2] != first[:2]:
                 break  # a second suggestion only if it is the same kind of edit of the same side
             screened += 1
@@ -87,6 +100,23 @@ def search(claim, seed: int, points: int, seconds: float, lhs_first=False, known
         )
     spent = time.perf_counter() - start
     return SuggestionSearch(tuple(found), screened, agreeing, proofs, spent, message)
+
+
+def chained(claim, lhs_first, anchors, until: float) -> list:
+    """The candidates whose edited side is the neighbouring line's side (found before `until`)."""
+    before, after = (None if a is None else sympy.sympify(a) for a in anchors)
+    if before is None and after is None:
+        return []
+    matching = []
+    for candidate in candidates(claim, lhs_first):
+        if time.perf_counter() > until:
+            break
+        side = candidate.edit.side
+        if (side == "lhs" and candidate.lhs == before) or (
+            side == "rhs" and candidate.rhs == after
+        ):
+            matching.append(candidate)
+    return matching
 
 
 def vanishing(screen, candidate) -> bool:
