@@ -116,6 +116,12 @@ class Pool:
     terms: tuple
     symbols: tuple
 
+    @property
+    def atoms(self) -> tuple:
+        """The terms that are a number or a symbol (the 1 of 1 − y): what a two-term sum most
+        often loses."""
+        return tuple(t for t in self.terms if t.is_Number or isinstance(t, (sympy.Symbol, Indexed)))
+
     @classmethod
     def of(cls, *sides):
         factors, added, symbols = {}, {}, {}
@@ -181,8 +187,9 @@ def node_edits(path, node, pool: Pool, parent=None):
         yield "sign", path, node, -node
     # a term put back: into a sum, or where a two-term sum lost one (a factor, a base, an
     # argument, the side)
-    if isinstance(node, sympy.Add) or not path or not isinstance(parent, sympy.Add):
-        for term in pool.terms:
+    lost = not path or not isinstance(parent, sympy.Add)
+    if isinstance(node, sympy.Add) or lost:
+        for term in pool.terms if isinstance(node, sympy.Add) else pool.atoms:
             for signed in (term, -term):
                 if signed not in sympy.Add.make_args(node):
                     yield "add-term", path, node, node + signed

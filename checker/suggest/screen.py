@@ -14,9 +14,11 @@ import random
 
 import mpmath
 import sympy
+from sympy import Indexed, Sum
 
-from ..indices.instantiate import concrete, pattern, written_out
+from ..indices.instantiate import concrete_context, pattern, written_out
 from ..indices.model import IndexedClaim
+from ..model import Claim
 from ..mutation.equivalence import (
     AGREE,
     DEFAULT_INTERVAL,
@@ -42,7 +44,7 @@ class Screen:
         if self.indexed:
             self.sizes = equivalence_sizes(claim.context)[0]  # K = 3
             self.assignments = assignments(claim.context, self.sizes, random.Random(seed))
-            claim = concrete(claim, self.sizes)
+            claim = Claim(0, 0, concrete_context(claim.context, self.sizes))  # symbols, domains
         context = claim.context
         self.definitions = {s: sympy.sympify(v) for s, v in context.definitions.items()}
         self.solved = solve_conditions(context.given, self.definitions) or {}
@@ -62,6 +64,7 @@ class Screen:
         self.values: dict = {}
         self.nodes: dict = {}
         self.written: dict = {}
+        self.parts: dict = {}
 
     def draw(self, rng, count):
         bound = sympy.lambdify(
@@ -89,12 +92,26 @@ class Screen:
         if side not in self.written:
             try:
                 self.written[side] = [
-                    written_out(side, {**self.sizes, **assignment})
-                    for assignment in self.assignments
+                    self.written_part(sympy.sympify(side), position)
+                    for position in range(len(self.assignments))
                 ]
             except Exception:  # an index outside its range, say: no candidate
                 self.written[side] = [sympy.nan]
         return self.written[side]
+
+    def written_part(self, node, position: int):
+        """`node` written out at the size and the `position`-th assignment, part by part: a sum,
+        a derivative or an indexed symbol is written out whole (and kept, for the candidates
+        that leave it as it is), anything else from its written-out arguments."""
+        key = (node, position)
+        if key not in self.parts:
+            whole = isinstance(node, (Sum, sympy.Derivative, Indexed)) or not node.args
+            if whole or not all(isinstance(a, sympy.Expr) for a in node.args):
+                values = {**self.sizes, **self.assignments[position]}
+                self.parts[key] = written_out(node, values)
+            else:
+                self.parts[key] = node.func(*[self.written_part(a, position) for a in node.args])
+        return self.parts[key]
 
     def entry_values(self, entry):
         """One expression's values at the points; None where it is undefined, or uses what is
