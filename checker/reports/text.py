@@ -270,6 +270,10 @@ def errata_lines(report: Report) -> list[str]:
                 )
             )
             lines.extend(wrapped(f"should read: {to_text(step.correction.latex)}", "    "))
+            search = outcome.suggestions
+            if search is not None and search.found:
+                found = to_text(bracketed(search.suggestions[0].marked))
+                lines.extend(wrapped(f"derivcheck suggests: {found} (proved)", "    "))
             example = outcome.result.counterexample
             if example is not None:
                 lines.extend(
