@@ -38,6 +38,7 @@ a.mark { display: inline-block; width: 1.3em; text-align: center; color: white;
 a.mark.failing { outline: 2px solid #c33; } a.mark.expected { background: #b8860b; }
 .correction { border-left: 3px solid #b8860b; padding-left: 0.8em; margin-top: 0.6em; }
 .suggestion { border-left: 3px solid #2e8b57; padding-left: 0.8em; margin-top: 0.6em; }
+.suggestion menclose { border: 1.5px solid #2e8b57; padding: 0 2px; }
 """
 
 
