@@ -14,6 +14,7 @@ from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .run.api import MAX_TIMEOUT
 from .run.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .sources.loader import LoadError, builtin, first_line, load_path, select
+from .suggest.api import DEFAULT_SECONDS as SUGGEST_SECONDS
 
 
 class ExitCode(IntEnum):
@@ -70,6 +71,17 @@ def run_options(command: argparse.ArgumentParser) -> None:
         type=time_limit,
         default=DEFAULT_TIMEOUT,
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+    command.add_argument(
+        "--suggest-timeout",
+        type=time_limit,
+        default=SUGGEST_SECONDS,
+        metavar="S",
+        help="time for the search of a refuted step's correction, in seconds "
+        f"(default {SUGGEST_SECONDS:g})",
+    )
+    command.add_argument(
+        "--no-suggest", action="store_true", help="do not search refuted steps' corrections"
     )
     command.add_argument("--debug", action="store_true", help="show tracebacks")
     command.add_argument(
@@ -160,6 +172,18 @@ def add_mutate(commands) -> None:
     )
     mutate.add_argument(
         "--kind", action="append", choices=KINDS, default=[], help="only mutants of this kind"
+    )
+    mutate.add_argument(
+        "--suggest",
+        action="store_true",
+        help="search each refuted mutant's correction; report how often it is the original line",
+    )
+    mutate.add_argument(
+        "--suggest-timeout",
+        type=time_limit,
+        default=SUGGEST_SECONDS,
+        metavar="S",
+        help=f"with --suggest, the search's time per mutant (default {SUGGEST_SECONDS:g})",
     )
     mutate.add_argument("--format", choices=("text", "json"), default="text")
     mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
@@ -276,6 +300,10 @@ def check(args, derivations, steps, describe=False):
             cache_dir=None if args.no_cache else args.cache_dir,
             jobs=args.jobs,
         )
+        if not args.no_suggest:
+            from .suggest.api import suggest_report
+
+            report = suggest_report(report, seconds=args.suggest_timeout, progress=progress)
     finally:
         if progress is not None:
             progress.stop()
@@ -347,6 +375,8 @@ def mutate(args, derivations) -> int:
     def progress(done, total, survivors):
         print(f"derivcheck mutate: {done}/{total} checked, {survivors} survived", file=sys.stderr)
 
+    if args.suggest:
+        return recovery(args, derivations, progress)
     report = run_mutation(
         derivations,
         seed=args.seed,
@@ -363,6 +393,28 @@ def mutate(args, derivations) -> int:
     else:
         sys.stdout.write(render(report))
     return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def recovery(args, derivations, progress) -> int:
+    """`mutate --suggest`: the recovery rate of the suggestions (text only)."""
+    from .suggest.recovery import render_recovery, run_recovery
+
+    if args.format != "text":
+        raise LoadError("mutate --suggest writes text only; drop --format")
+    report = run_recovery(
+        derivations,
+        seed=args.seed,
+        sample=args.sample or 500,
+        kinds=set(args.kind) or None,
+        seconds=args.suggest_timeout,
+        progress=progress,
+    )
+    text = render_recovery(report)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    sys.stdout.write(text)
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

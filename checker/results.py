@@ -281,12 +281,50 @@ class StepResult:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A proved correction of a refuted line, one edit away from it (checker.suggest)."""
+
+    latex: str  # the corrected line, SymPy's LaTeX of its two sides
+    marked: str  # the same with the changed part in \boxed{…}
+    before: str  # LaTeX of the part as written
+    after: str  # … and as it should read
+    side: str  # "lhs", "rhs" or "both"
+    kind: str  # the kind of edit: "sign", "swap", "exponent", …
+    places: int  # how many places the part was changed at
+    certificate: str  # how it was proved: SymPy's strategy, or the index rules and the sizes
+    text: str = ""  # an edit that replaces no one part: "y ↔ \hat{y} throughout"
+    sides: tuple = ()  # the corrected line's two sides as SymPy holds them (not in the JSON)
+
+    @property
+    def edit(self) -> str:
+        """The edit in LaTeX, e.g. "e^{- t} → e^{t}"."""
+        return self.text or f"{self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
+class SuggestionSearch:
+    """What the search for a refuted line's correction found, and how far it got."""
+
+    suggestions: tuple[Suggestion, ...]
+    screened: int = 0  # single-edit variants compared numerically within the budget
+    agreeing: int = 0  # of them, those whose sides agreed at every point
+    proofs: int = 0  # proofs attempted
+    seconds: float = 0.0
+    message: str = ""  # why none was found, when none was
+
+    @property
+    def found(self) -> bool:
+        return bool(self.suggestions)
+
+
+@dataclass(frozen=True)
 class StepOutcome:
     """A step of a derivation, its result, and for an erratum the result of its correction."""
 
     step: Step
     result: StepResult
     correction: StepResult | None = None
+    suggestions: SuggestionSearch | None = None  # for a refuted step, unless --no-suggest
 
     def ok(self, strict: bool = False) -> bool:
         passing = ("proved",) if strict else ("proved", "confirmed")

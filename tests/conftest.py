@@ -50,6 +50,8 @@ def notes_run(tmp_path_factory) -> NotesRun:
                 "verify",
                 "--timeout",
                 "60",
+                "--suggest-timeout",
+                "60",
                 "-o",
                 str(output / "r.json"),
                 "-o",

@@ -27,6 +27,7 @@ MAY_IMPORT = {
     "reports": {"records", "reports"},
     "sources": {"records", "sources"},
     "mutation": {"records", "checks", "indices", "run", "mutation"},
+    "suggest": {"records", "checks", "indices", "run", "mutation", "suggest"},
 }
 
 

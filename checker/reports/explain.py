@@ -14,6 +14,7 @@ from .text import (
     proof_lines,
     rerun_command,
     rerun_lines,
+    suggestion_lines,
     timing,
     verdict_label,
     wrapped,
@@ -45,6 +46,10 @@ def render_explain(report: Report, name: str, number: int) -> str:
     lines.extend(wrapped(verdict_label(outcome, report.strict), "verdict     ", " " * 12))
     lines.extend(wrapped(outcome.result.message, " " * 12, " " * 12))
     lines.extend(result_lines(outcome.result, rerun))
+    if outcome.suggestions is not None:
+        lines.append("")
+        lines.extend(suggestion_lines(outcome))
+        lines.extend(f"{' ' * 12}LaTeX: {s.latex}" for s in outcome.suggestions.suggestions)
     if step.correction is not None and outcome.correction is not None:
         lines.append("")
         lines.extend(wrapped(to_text(step.correction.latex), "corrected   ", " " * 12))

@@ -40,6 +40,8 @@ a.mark { display: inline-block; width: 1.3em; text-align: center; color: white;
          text-decoration: none; border-radius: 3px; margin-right: 2px; font-size: 0.85em; }
 a.mark.failing { outline: 2px solid #c33; } a.mark.expected { background: #b8860b; }
 .correction { border-left: 3px solid #b8860b; padding-left: 0.8em; margin-top: 0.6em; }
+.suggestion { border-left: 3px solid #2e8b57; padding-left: 0.8em; margin-top: 0.6em; }
+.suggestion menclose { border: 1.5px solid #2e8b57; padding: 0 2px; }
 """
 
 
@@ -174,6 +176,7 @@ def step_html(outcome: StepOutcome, report: Report, name: str) -> str:
     if step.note:
         parts.append(f'<p class="note">{esc(step.note)}</p>')
     parts.extend(result_html(result))
+    parts.extend(suggestion_html(outcome))
     if step.correction is not None and outcome.correction is not None:
         corrected = outcome.correction
         parts.append('<div class="correction">')
@@ -184,6 +187,25 @@ def step_html(outcome: StepOutcome, report: Report, name: str) -> str:
         parts.append("</div>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def suggestion_html(outcome: StepOutcome) -> list[str]:
+    """A refuted step's proved corrections, the changed part boxed; or that none was found."""
+    search = outcome.suggestions
+    if search is None:
+        return []
+    if not search.found:
+        return [f'<p class="suggestion">{esc(search.message)}</p>']
+    parts = []
+    for number, s in enumerate(search.suggestions):
+        parts.append('<div class="suggestion">')
+        lead = "probably should read" if number == 0 else "or"
+        parts.append(f'<div class="label">{lead}</div> {badge("proved")}')
+        parts.append(f'<div class="math">{latex_math(s.marked)}</div>')
+        parts.append(f"<p>edit ({esc(s.side)}): <code>{esc(s.edit)}</code></p>")
+        parts.append(f'<p class="note">{esc(s.certificate)}</p>')
+        parts.append("</div>")
+    return parts
 
 
 def checked_html(claims, result: StepResult, indexed=None) -> list[str]:

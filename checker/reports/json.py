@@ -8,6 +8,7 @@ import os
 from dataclasses import asdict
 
 from ..results import ClaimResult, Counterexample, Report, StepOutcome, StepResult
+from .readable import to_text
 
 SCHEMA = "derivcheck-report/1"
 
@@ -73,11 +74,40 @@ def step_dict(outcome: StepOutcome, strict: bool) -> dict:
         "expected": "refuted" if step.erratum else ("proved" if strict else "proved or confirmed"),
         "ok": outcome.ok(strict),
         **result_dict(outcome.result),
+        **suggestions_dict(outcome.suggestions),
         "correction": None,
     }
     if step.correction is not None and outcome.correction is not None:
         body["correction"] = {"latex": step.correction.latex, **result_dict(outcome.correction)}
     return body
+
+
+def suggestions_dict(search) -> dict:
+    """A refuted step's proved corrections (null where none was searched for)."""
+    if search is None:
+        return {"suggestions": None, "suggestion_search": None}
+    return {
+        "suggestions": [
+            {
+                "latex": s.latex,
+                "readable": to_text(s.latex),
+                "edit": s.edit,
+                "certificate": s.certificate,
+                "marked": s.marked,
+                "side": s.side,
+                "kind": s.kind,
+                "places": s.places,
+            }
+            for s in search.suggestions
+        ],
+        "suggestion_search": {
+            "screened": search.screened,
+            "agreeing": search.agreeing,
+            "proofs": search.proofs,
+            "seconds": round(search.seconds, 3),
+            "message": search.message,
+        },
+    }
 
 
 def result_dict(result: StepResult) -> dict:

@@ -196,4 +196,12 @@ def details(console: Console, outcome: StepOutcome, report: Report, derivation, 
     ok = outcome.ok(report.strict)
     style = None if ok else "red"
     for line in step_lines(outcome, report, derivation, verbose):
-        console.print(Text(line, style=style or ""), soft_wrap=True)
+        console.print(marked(line, style or ""), soft_wrap=True)
+
+
+def marked(line: str, style: str) -> Text:
+    """The line, with a suggestion's changed part (⟦…⟧, brackets kept) in bold green."""
+    text = Text(style=style)
+    for number, piece in enumerate(line.replace("⟧", "⟧⟦").split("⟦")):
+        text.append(("⟦" if number % 2 else "") + piece, style="bold green" if number % 2 else "")
+    return text

@@ -140,6 +140,7 @@ def step_lines(outcome: StepOutcome, report: Report, derivation, verbose: bool) 
         lines.extend(wrapped(f"rules ({result.proof.strategy or 'as written'}): {rules}", INDENT))
     if verbose:
         lines.extend(instance_lines(result))
+    lines.extend(suggestion_lines(outcome))
     if step.correction is not None and outcome.correction is not None:
         corrected = outcome.correction
         inner = INDENT + " " * 11
@@ -153,6 +154,51 @@ def step_lines(outcome: StepOutcome, report: Report, derivation, verbose: bool) 
         if corrected.verdict not in passing(report.strict):
             lines.extend(wrapped(corrected.message, inner, inner))
     return lines
+
+
+SIDES = {"lhs": "left side", "rhs": "right side", "both": "both sides"}
+SUGGESTED = "probably should read: "
+
+
+def suggestion_lines(outcome: StepOutcome) -> list[str]:
+    """A refuted step's proved corrections, the changed part in ⟦ ⟧, with the edit and how it
+    was proved; or that none was found."""
+    search = outcome.suggestions
+    if search is None:
+        return []
+    if not search.found:
+        return wrapped(search.message, INDENT)
+    lines = []
+    inner = INDENT + " " * len(SUGGESTED)
+    for number, suggestion in enumerate(search.suggestions):
+        lead = SUGGESTED if number == 0 else "or: ".rjust(len(SUGGESTED))
+        lines.extend(wrapped(to_text(bracketed(suggestion.marked)), INDENT + lead, inner))
+        places = f", {suggestion.places} places" if suggestion.places > 1 else ""
+        edit = f"edit: {edit_text(suggestion)} ({SIDES[suggestion.side]}{places})"
+        lines.extend(wrapped(edit, inner, inner))
+        lines.extend(wrapped(f"✓ proved · {suggestion.certificate}", inner, inner))
+    return lines
+
+
+def edit_text(suggestion) -> str:
+    if suggestion.text:
+        return f"{to_text(suggestion.before)} ↔ {to_text(suggestion.after)} throughout"
+    return f"{to_text(suggestion.before)} → {to_text(suggestion.after)}"
+
+
+def bracketed(latex: str) -> str:
+    """\\boxed{X} (the changed part) written ⟦X⟧ for plain text."""
+    out, at = [], 0
+    while (start := latex.find(r"\boxed{", at)) >= 0:
+        depth, end = 0, start + len(r"\boxed")
+        while end < len(latex):
+            depth += {"{": 1, "}": -1}.get(latex[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        out.append(latex[at:start] + "⟦{" + latex[start + len(r"\boxed{") : end] + "}⟧")
+        at = end + 1
+    return "".join(out) + latex[at:]
 
 
 def passing(strict: bool) -> tuple[str, ...]:
@@ -293,6 +339,10 @@ def errata_lines(report: Report) -> list[str]:
                 )
             )
             lines.extend(wrapped(f"should read: {to_text(step.correction.latex)}", "    "))
+            search = outcome.suggestions
+            if search is not None and search.found:
+                found = to_text(bracketed(search.suggestions[0].marked))
+                lines.extend(wrapped(f"derivcheck suggests: {found} (proved)", "    "))
             example = outcome.result.counterexample
             if example is not None:
                 lines.extend(

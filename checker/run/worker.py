@@ -108,6 +108,9 @@ def serve(conn: Connection) -> None:
         if isinstance(job.claim, IndexedClaim):
             conn.send(("done", key, check_indexed(job.claim, job.seed, job.timeout)))
             continue
+        if hasattr(job.claim, "run_in_worker"):  # a later stage's task (checker.suggest.search)
+            conn.send(("done", key, job.claim.run_in_worker(job)))
+            continue
         result = engine.check_claim(
             job.claim,
             seed=job.seed,

@@ -1,0 +1,156 @@
+"""Suggestions for a report's refuted steps, each searched in a worker process under a budget."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sympy
+
+from ..checks.engine import DEFAULT_POINTS
+from ..indices.model import IndexedClaim
+from ..results import ClaimResult, DerivationOutcome, Report, SuggestionSearch
+from ..run.api import claim_seed
+from ..run.worker import Job, shared_pool
+from .search import SLACK, Search, certificate
+
+DEFAULT_SECONDS = 8.0  # the budget of one refuted step's search (--suggest-timeout)
+
+
+def suggest_report(
+    report: Report,
+    *,
+    seconds: float = DEFAULT_SECONDS,
+    points: int | None = None,
+    progress=None,
+) -> Report:
+    """The report with a SuggestionSearch on every refuted step."""
+    points = points or report.points or DEFAULT_POINTS
+    known = proved_claims(report)
+    wanted = []
+    for d in report.derivations:
+        steps = d.steps
+        for position, outcome in enumerate(steps):
+            claim = searched_claim(outcome.step)
+            if outcome.result.verdict == "refuted" and claim is not None:
+                key = (d.derivation.name, outcome.step.number)
+                seed = claim_seed(report.seed, *key, "suggest", "")
+                previous = steps[position - 1] if position else None
+                following = steps[position + 1] if position + 1 < len(steps) else None
+                before = previous and searched_claim(previous.step)
+                after = following and searched_claim(following.step)
+                lhs_first = carried(previous, outcome) or left_first(before, claim, after)
+                wanted.append((key, claim, lhs_first, seed, anchors(before, claim, after)))
+    found = search_claims(
+        [request for _, *request in wanted],
+        points,
+        seconds,
+        progress,
+        known,
+    )
+    by_step = {key: result for (key, *_), result in zip(wanted, found)}
+    derivations = []
+    for d in report.derivations:
+        steps = []
+        for outcome in d.steps:
+            key = (d.derivation.name, outcome.step.number)
+            if key in by_step:
+                outcome = replace(outcome, suggestions=by_step[key])
+            elif outcome.result.verdict == "refuted":
+                outcome = replace(outcome, suggestions=NOT_SEARCHED)
+            steps.append(outcome)
+        derivations.append(DerivationOutcome(d.derivation, tuple(steps)))
+    return replace(report, derivations=tuple(derivations))
+
+
+NOT_SEARCHED = SuggestionSearch(
+    (), message="no correction searched for: the step has several instances or matrix sides"
+)
+
+
+def searched_claim(step):
+    """The claim a correction is searched for: the line for a symbolic K, or a step's one
+    scalar claim (a step checked at several instances would need one edit for each)."""
+    if step.indexed is not None:
+        return step.indexed
+    if len(step.claims) != 1:
+        return None
+    claim = step.claims[0]
+    sides = (sympy.sympify(claim.lhs), sympy.sympify(claim.rhs))
+    if any(isinstance(side, sympy.MatrixBase) for side in sides):
+        return None
+    return claim
+
+
+def carried(previous, outcome) -> bool:
+    """Is the line before refuted too, and does it end where this line starts (its slip
+    carried into this line's left side)?"""
+    if previous is None or previous.result.verdict != "refuted":
+        return False
+    before, now = searched_claim(previous.step), searched_claim(outcome.step)
+    if before is None or now is None:
+        return False
+    return sympy.sympify(before.rhs) == sympy.sympify(now.lhs)
+
+
+def proved_claims(report: Report) -> tuple:
+    """(claim, certificate) for every line and correction this run proved: a candidate that is
+    one of them need not be proved again."""
+    known = []
+    for outcome in report.outcomes:
+        step = outcome.step
+        pairs = [(searched_claim(step), outcome.result)]
+        if step.correction is not None and outcome.correction is not None:
+            fixed = replace(step, claims=step.correction.claims, indexed=step.correction.indexed)
+            pairs.append((searched_claim(fixed), outcome.correction))
+        for claim, result in pairs:
+            text = certificate(result) if claim is not None else ""
+            if text:
+                known.append((claim, text))
+    return tuple(known)
+
+
+def anchors(previous, claim, following) -> tuple:
+    """The line before's right side and the line after's left side (None where there is no
+    such line, or it is of another kind: one for a symbolic K next to a concrete one)."""
+
+    def same_kind(other):
+        return other is not None and isinstance(other, IndexedClaim) == isinstance(
+            claim, IndexedClaim
+        )
+
+    return (
+        previous.rhs if same_kind(previous) else None,
+        following.lhs if same_kind(following) else None,
+    )
+
+
+def left_first(previous, claim, following) -> bool:
+    """Is the slip more likely on the left: the line does not start where the line before ends,
+    but ends where the line after starts?"""
+    if previous is None or following is None:
+        return False
+    left_broken = sympy.sympify(previous.rhs) != sympy.sympify(claim.lhs)
+    return left_broken and sympy.sympify(following.lhs) == sympy.sympify(claim.rhs)
+
+
+def search_claims(
+    wanted, points: int, seconds: float, progress=None, known=()
+) -> list[SuggestionSearch]:
+    """A SuggestionSearch for each (claim, lhs_first, seed, anchors), in order, in the pool."""
+    jobs = [
+        Job(Search(claim, lhs_first, seconds, known, *rest), seed, points, seconds + SLACK)
+        for claim, lhs_first, seed, *rest in wanted
+    ]
+    if not jobs:
+        return []
+    results = shared_pool().run(jobs, progress)
+    return [as_search(result, seconds) for result in results]
+
+
+def as_search(result, seconds: float) -> SuggestionSearch:
+    if isinstance(result, SuggestionSearch):
+        return result
+    message = result.message if isinstance(result, ClaimResult) else "the search failed"
+    if isinstance(result, ClaimResult) and "time limit" in message:
+        message = f"no single-edit correction found within {seconds:g} s (the search was stopped)"
+    return SuggestionSearch((), message=message)
