@@ -21,11 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sympy
-
 from .indices.model import IndexContext, IndexedClaim
 from .indices.rules import free_indices
 from .model import Claim, Context, Correction, Definition, Derivation, Step
+from .values import sympy_value
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def indexed(build, context: IndexContext | None) -> IndexedClaim | None:
     known = set(claim.context.ranges) | set(claim.context.sizes)
     for side in (claim.lhs, claim.rhs):
         loose = sorted(
-            str(s) for s in free_indices(sympy.sympify(side)) if s.is_integer and s not in known
+            str(s) for s in free_indices(sympy_value(side)) if s.is_integer and s not in known
         )
         if loose:
             declared = ", ".join(str(s) for s in claim.context.ranges)

@@ -14,6 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..functions import EXPLICIT_FORMS
 from ..model import Claim
+from ..values import sympy_value
 
 
 class InputError(ValueError):
@@ -106,7 +107,7 @@ def expand_definitions(expr, definitions):
             if s in seen:
                 continue
             seen.add(s)
-            value = sympy.sympify(definitions[s])
+            value = sympy_value(definitions[s])
             if variable in value.free_symbols:
                 return True
             todo.extend(v for v in value.free_symbols if v in definitions)
@@ -118,7 +119,7 @@ def expand_definitions(expr, definitions):
                 if e in active:
                     chain = " -> ".join(str(s) for s in (*active, e))
                     raise InputError(f"definition of {e} refers to itself ({chain})")
-                return walk(sympy.sympify(definitions[e]), keep, (*active, e))
+                return walk(sympy_value(definitions[e]), keep, (*active, e))
             return e
         if isinstance(e, sympy.Derivative):
             variables = [v for v, _ in e.variable_count]
@@ -148,7 +149,7 @@ def expand_definitions(expr, definitions):
             return e
         return e.func(*[walk(a, keep, active) for a in e.args])
 
-    return walk(sympy.sympify(expr), frozenset(), ())
+    return walk(sympy_value(expr), frozenset(), ())
 
 
 def check_atoms(expr, side: str) -> None:
@@ -199,7 +200,7 @@ def vet_definitions(definitions) -> dict:
                 "sympy.Symbol to the expression it stands for"
             )
         try:
-            expr = sympy.sympify(value, strict=True)
+            expr = sympy_value(value)
         except (sympy.SympifyError, TypeError):
             raise InputError(
                 f"the definition of {symbol} is a {type(value).__name__}, not a SymPy expression"

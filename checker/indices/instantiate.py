@@ -22,6 +22,7 @@ import sympy
 from sympy import Derivative, Indexed, Sum
 
 from ..model import Claim, Context
+from ..values import sympy_value
 from . import rules
 from .model import IndexContext, IndexedClaim
 from .rules import free_indices
@@ -135,7 +136,7 @@ def concrete(
     entries than the cost allows) every pattern (with `highest`, at the largest index values),
     the corners and a seeded sample."""
     context = claim.context
-    lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
+    lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
     points, total, free = plan_entries(claim, values, rng, highest)
     made: dict = {}
     entries = [
@@ -161,7 +162,7 @@ def clashing(claim: IndexedClaim, values: dict, made: dict) -> None:
     own = {
         s.name: s
         for e in exprs
-        for s in sympy.sympify(e).free_symbols
+        for s in sympy_value(e).free_symbols
         if isinstance(s, sympy.Symbol) and s not in values and s not in context.ranges
     }
     own.update({b.name: b for b in context.definitions if isinstance(b, sympy.Symbol)})
@@ -191,7 +192,7 @@ def measure(claim: IndexedClaim, values: dict, rng: random.Random, highest: bool
     """(free indices, their largest values, distinct pairs, how many entries, one entry's size,
     one entry per pattern)."""
     context = claim.context
-    lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
+    lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
     used = (free_indices(lhs) | free_indices(rhs)) & set(context.ranges)
     free = [i for i in context.ranges if i in used]
     top = {i: size_at(context.ranges[i], values) for i in free}
@@ -301,7 +302,7 @@ def partitions(items: list):
 
 
 def size_at(size, values: dict) -> int:
-    value = sympy.sympify(size).xreplace({s: sympy.Integer(v) for s, v in values.items()})
+    value = sympy_value(size).xreplace({s: sympy.Integer(v) for s, v in values.items()})
     if not value.is_Integer:
         raise TooLarge(f"the size {size} has no value at {label(values)}")
     return int(value)
@@ -339,7 +340,7 @@ def weight(expr, context: IndexContext, bounds: dict, memo: dict) -> int:
 
 def extremes(limit, bounds: dict) -> list[int]:
     """A sum's limit at each corner of the indices it depends on (1 or their largest value)."""
-    limit = sympy.sympify(limit)
+    limit = sympy_value(limit)
     symbols = sorted(limit.free_symbols, key=str)
     unknown = [s for s in symbols if s not in bounds]
     if unknown:
@@ -457,7 +458,7 @@ def concrete_context(context: IndexContext, values: dict, used=None, made=None) 
     domains = {}
     intervals = {
         base: tuple(
-            float(sympy.sympify(v).xreplace({s: sympy.Integer(n) for s, n in values.items()}))
+            float(sympy_value(v).xreplace({s: sympy.Integer(n) for s, n in values.items()}))
             for v in interval
         )
         for base, interval in context.domains.items()

@@ -21,6 +21,24 @@ __all__ = ["IndexContext", "IndexProof", "IndexedClaim", "RuleUse", "UnitSum", "
 Interval = tuple[float, float]
 
 
+def refuse_text(where: str, value) -> None:
+    """A ValueError if `value` is, or holds, text: a size, range, definition or side written as
+    a string would be parsed by SymPy with eval; it must be built from Symbols instead."""
+    if isinstance(value, (str, bytes, bytearray)):
+        shown = repr(value if len(value) <= 60 else value[:57] + "...")
+        raise ValueError(
+            f"{where} is the text {shown}, not a SymPy expression; derivcheck never parses text:"
+            " build it from Symbols and IndexedBases"
+        )
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            refuse_text(f"{where} (a key)", key)
+            refuse_text(f"{where}[{key}]", item)
+    elif isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            refuse_text(where, item)
+
+
 @dataclass(frozen=True)
 class UnitSum:
     """Σ_j base[…, j, …] = 1 over j = 1…size, the index j at `slot`, for every other index."""
@@ -30,6 +48,10 @@ class UnitSum:
     size: Any  # the size symbol, e.g. K
     name: str = "j"  # the summation index as shown
     rank: int = 1  # how many indices the base takes
+
+    def __post_init__(self):
+        refuse_text("a unit sum's base", self.base)
+        refuse_text("a unit sum's size", self.size)
 
     def text(self) -> str:
         rank = self.rank or 1
@@ -59,6 +81,10 @@ class IndexContext:
     shapes: Mapping[Any, tuple] = field(default_factory=dict)
     label: str = "all K"
 
+    def __post_init__(self):
+        for name in ("ranges", "sizes", "definitions", "distinct", "domains", "shapes"):
+            refuse_text(f"IndexContext's {name}=", getattr(self, name))
+
     def with_unit_sum(self, unit: UnitSum) -> IndexContext:
         """With Σ_j y_j = 1 added; y's sampling interval (0, h) narrowed to (0, min(h, 2/K)),
         or at large K the last y, fixed by the others, would rarely fall inside it."""
@@ -82,6 +108,10 @@ class IndexedClaim:
     lhs: Any
     rhs: Any
     context: IndexContext = field(default_factory=IndexContext)
+
+    def __post_init__(self):
+        refuse_text("the left-hand side of a step for every K", self.lhs)
+        refuse_text("the right-hand side of a step for every K", self.rhs)
 
 
 def sum_except(body, index, other, size):

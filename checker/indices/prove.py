@@ -12,6 +12,7 @@ import time
 import sympy
 from sympy import Indexed, Sum, exp
 
+from ..values import sympy_value
 from . import rules
 from .derivative import eliminate
 from .model import IndexContext, IndexedClaim, IndexProof, UnitSum
@@ -25,7 +26,7 @@ def prove(claim: IndexedClaim, splits: int = MAX_CASE_SPLITS) -> IndexProof:
     start = time.perf_counter()
     context = claim.context
     try:
-        lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
+        lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
         found = attempt(lhs, rhs, context, splits)
     except NoRule as error:
         return IndexProof("error", message=f"the index rules do not apply: {error}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy
 from sympy import Indexed, IndexedBase, KroneckerDelta, Mul, Sum
 
+from ..values import sympy_value
 from .model import IndexContext, RuleUse, UnitSum
 
 # The rule names, as the certificate shows them.
@@ -133,7 +134,7 @@ def never_negative(size, scope, context: IndexContext) -> bool:
     and of the indices (from 1). Only then does Σ_{j=1}^{size} c = size · c hold: an empty sum
     is 0, in the rules as in the instances (SymPy's Σ_{j=1}^{−1} 1 = −1 is not used)."""
     lows = {}
-    for symbol in sympy.sympify(size).free_symbols:
+    for symbol in sympy_value(size).free_symbols:
         if symbol in context.sizes:
             low = context.sizes[symbol][0]
         elif symbol in scope:
@@ -141,7 +142,7 @@ def never_negative(size, scope, context: IndexContext) -> bool:
         else:
             return False
         lows[symbol] = low + sympy.Dummy(integer=True, nonnegative=True)
-    return bool(sympy.sympify(size).xreplace(lows).is_nonnegative)
+    return bool(sympy_value(size).xreplace(lows).is_nonnegative)
 
 
 def excluded_index(body, j, size, scope):

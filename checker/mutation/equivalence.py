@@ -21,6 +21,7 @@ import mpmath
 import sympy
 
 from ..functions import sigmoid
+from ..values import sympy_value
 
 DIGITS = 60
 AGREE_DIGITS = 45  # relative difference 1e-45 below which two values are the same (at 60 digits)
@@ -38,7 +39,7 @@ def still_true(claim, entries=None, seed: int = 0, points: int = POINTS) -> bool
     if len(lhs) != len(rhs):
         return False
     chosen = range(len(lhs)) if entries is None else entries
-    definitions = {s: sympy.sympify(v) for s, v in context.definitions.items()}
+    definitions = {s: sympy_value(v) for s, v in context.definitions.items()}
     differences = [(expand(lhs[i], definitions), expand(rhs[i], definitions)) for i in chosen]
     solved = solve_conditions(context.given, definitions)
     if solved is None:
@@ -113,7 +114,7 @@ def equivalence_sizes(context) -> list[dict]:
 def entry_list(value) -> list:
     if isinstance(value, sympy.MatrixBase):
         return list(value)
-    return [sympy.sympify(value)]
+    return [sympy_value(value)]
 
 
 def substitute(expr, definitions, held=frozenset()):
@@ -130,7 +131,7 @@ def substitute(expr, definitions, held=frozenset()):
 def expand(expr, definitions):
     """The expression in the sampled symbols: a derivative by a defined symbol (dL/dŷ) holds
     that symbol as a variable while differentiating, then puts its definition in."""
-    expr = sympy.sympify(expr)
+    expr = sympy_value(expr)
 
     def derivative(d):
         held = frozenset(v for v in d.variables if v in definitions)

@@ -21,6 +21,7 @@ from ..functions import sigmoid
 from ..indices.model import IndexedClaim
 from ..indices.rules import NoRule, free_indices
 from ..model import Claim, Derivation
+from ..values import sympy_value
 
 KINDS = (
     "sign",
@@ -127,7 +128,7 @@ def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: in
         entries = flat(value)
         for kind, operator in SIDE_OPERATORS:
             entry = rng.randrange(len(entries))  # one entry of a matrix side per kind
-            original = sympy.sympify(entries[entry])
+            original = sympy_value(entries[entry])
             found = operator(original, rng)
             changes = numbered([(text, new) for text, new in found if new != original])
             if len(changes) > SITES_PER_KIND:
@@ -138,7 +139,7 @@ def claim_mutants(claim: Claim, rng: random.Random, instance: int, instances: in
         # 1 + 10^-k: each k once per step, spread over its instances
         entry = rng.randrange(len(entries))
         for k in PERTURBATIONS[instance::instances]:
-            text, new = perturb(sympy.sympify(entries[entry]), k, rng)
+            text, new = perturb(sympy_value(entries[entry]), k, rng)
             mutated = replace(claim, **{side: with_entry(value, entry, new)})
             made.append(("perturb", f"{side}{at(value, entry)}: {text}", mutated, (entry,)))
     made.extend(definition_mutants(claim))
@@ -169,7 +170,7 @@ def definition_mutants(claim: Claim):
     made = []
     definitions = claim.context.definitions
     for symbol in sorted(definitions, key=str):
-        for text, new in sigmoid_changes(sympy.sympify(definitions[symbol]), None):
+        for text, new in sigmoid_changes(sympy_value(definitions[symbol]), None):
             changed = {**definitions, symbol: new}
             mutated = replace(claim, context=replace(claim.context, definitions=changed))
             made.append(("sigmoid", f"definition of {symbol}: {text}", mutated, None))
@@ -370,7 +371,7 @@ def indexed_mutants(claim: IndexedClaim, rng: random.Random):
     range (an input error, not a wrong line) is not made."""
     made = []
     for side in ("lhs", "rhs"):
-        original = sympy.sympify(getattr(claim, side))
+        original = sympy_value(getattr(claim, side))
         operators = (*SIDE_OPERATORS, ("swap", index_swaps(claim.context)))
         for kind, operator in operators:
             found = operator(original, rng)
@@ -398,7 +399,7 @@ def well_formed(claim: IndexedClaim) -> bool:
     """Every free index of the sides has a declared range, every size is declared."""
     context = claim.context
     try:
-        free = free_indices(sympy.sympify(claim.lhs)) | free_indices(sympy.sympify(claim.rhs))
+        free = free_indices(sympy_value(claim.lhs)) | free_indices(sympy_value(claim.rhs))
     except NoRule:
         return False
     return all(

@@ -19,6 +19,7 @@ import sympy
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..indices.instantiate import instances
 from ..run.api import claim_seed, run_claims, step_result
+from ..values import sympy_value
 from .equivalence import still_true, still_true_indexed
 from .mutants import KINDS, Mutant, flat, generate, stable_seed
 
@@ -152,7 +153,7 @@ def undefined(claim) -> bool:
     """A side SymPy already evaluated to zoo, nan or ±oo (1/(1 − ŷ) with 1 made ŷ is 1/0):
     not a wrong claim but no claim at all, which the checker rightly calls an input error."""
     sides = [*flat(claim.lhs), *flat(claim.rhs)]
-    return any(sympy.sympify(side).has(*NOT_FINITE) for side in sides)
+    return any(sympy_value(side).has(*NOT_FINITE) for side in sides)
 
 
 def run_mutation(

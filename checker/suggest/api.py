@@ -11,6 +11,7 @@ from ..indices.model import IndexedClaim
 from ..results import ClaimResult, DerivationOutcome, Report, SuggestionSearch
 from ..run.api import claim_seed
 from ..run.worker import Job, shared_pool
+from ..values import sympy_value
 from .search import SLACK, Search, certificate
 
 DEFAULT_SECONDS = 8.0  # the budget of one refuted step's search (--suggest-timeout)
@@ -75,7 +76,7 @@ def searched_claim(step):
     if len(step.claims) != 1:
         return None
     claim = step.claims[0]
-    sides = (sympy.sympify(claim.lhs), sympy.sympify(claim.rhs))
+    sides = (sympy_value(claim.lhs), sympy_value(claim.rhs))
     if any(isinstance(side, sympy.MatrixBase) for side in sides):
         return None
     return claim
@@ -89,7 +90,7 @@ def carried(previous, outcome) -> bool:
     before, now = searched_claim(previous.step), searched_claim(outcome.step)
     if before is None or now is None:
         return False
-    return sympy.sympify(before.rhs) == sympy.sympify(now.lhs)
+    return sympy_value(before.rhs) == sympy_value(now.lhs)
 
 
 def proved_claims(report: Report) -> tuple:
@@ -129,8 +130,8 @@ def left_first(previous, claim, following) -> bool:
     but ends where the line after starts?"""
     if previous is None or following is None:
         return False
-    left_broken = sympy.sympify(previous.rhs) != sympy.sympify(claim.lhs)
-    return left_broken and sympy.sympify(following.lhs) == sympy.sympify(claim.rhs)
+    left_broken = sympy_value(previous.rhs) != sympy_value(claim.lhs)
+    return left_broken and sympy_value(following.lhs) == sympy_value(claim.rhs)
 
 
 def search_claims(

@@ -19,6 +19,7 @@ from sympy import Indexed, KroneckerDelta, Sum
 from ..functions import sigmoid
 from ..indices.model import IndexedClaim
 from ..mutation.mutants import indexed_sites, kind_of, nodes, replace_site, terms
+from ..values import sympy_value
 
 THROUGHOUT = "throughout"
 POOL = 12  # factors and terms taken from the line, at most this many of each
@@ -76,7 +77,7 @@ def candidates(claim, lhs_first: bool = False):
     """Every single-edit variant of `claim`'s sides, each once, in the order of `Edit.rank`:
     made one side and one kind of edit at a time, so a search that runs out of time has not
     paid for the edits it never reached."""
-    lhs, rhs = sympy.sympify(claim.lhs), sympy.sympify(claim.rhs)
+    lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
     context = claim.context if isinstance(claim, IndexedClaim) else None
     pool = Pool.of(lhs, rhs)
     seen = {(lhs, rhs)}

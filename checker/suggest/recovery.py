@@ -22,6 +22,7 @@ from ..mutation.equivalence import still_true, still_true_indexed
 from ..mutation.mutants import KINDS, Mutant, generate, stable_seed, true_claims, true_indexed
 from ..mutation.mutate import check_mutants, choose
 from ..results import SuggestionSearch
+from ..values import sympy_value
 from .api import DEFAULT_SECONDS, anchors, left_first, search_claims
 
 
@@ -60,7 +61,7 @@ def edits_a_side(mutant: Mutant) -> bool:
     on a line whose sides are not matrices."""
     if mutant.claim.context != mutant.original.context:
         return False
-    sides = (sympy.sympify(mutant.claim.lhs), sympy.sympify(mutant.claim.rhs))
+    sides = (sympy_value(mutant.claim.lhs), sympy_value(mutant.claim.rhs))
     return not any(isinstance(side, sympy.MatrixBase) for side in sides)
 
 
@@ -126,7 +127,7 @@ def in_chain(mutant: Mutant, steps: dict, seed: int) -> tuple:
 def recovers(sides, original, seed: int) -> bool:
     """Is the suggested line the original one: each side equal to the original's?"""
     lhs, rhs = sides
-    if (lhs, rhs) == (sympy.sympify(original.lhs), sympy.sympify(original.rhs)):
+    if (lhs, rhs) == (sympy_value(original.lhs), sympy_value(original.rhs)):
         return True
     for mine, theirs in ((lhs, original.lhs), (rhs, original.rhs)):
         if isinstance(original, IndexedClaim):

@@ -11,6 +11,7 @@ from sympy.printing.latex import LatexPrinter
 
 from ..mutation.mutants import replace_site
 from ..results import Suggestion
+from ..values import sympy_value
 from .edits import Candidate
 
 MARK = sympy.Symbol("SUGGESTIONMARK")  # stands for the changed part while the side is printed
@@ -51,7 +52,7 @@ def suggestion(candidate: Candidate, original, certificate: str) -> Suggestion:
     marked = {"lhs": latex(candidate.lhs), "rhs": latex(candidate.rhs)}
     if not edit.text:
         for side in ("lhs", "rhs") if edit.side == "both" else (edit.side,):
-            value = sympy.sympify(getattr(original, side))
+            value = sympy_value(getattr(original, side))
             if edit.path is not None and edit.side != "both":
                 with_mark = replace_site(value, edit.path, MARK)
             else:
@@ -82,7 +83,7 @@ def enclosing(edit, original) -> tuple:
     or a power is shown with it: e^{-t} → e^{t}, not −t → t."""
     if sympy.count_ops(edit.before) > SMALL or isinstance(edit.before, sympy.Derivative):
         return edit.before, edit.after
-    side = sympy.sympify(getattr(original, "rhs" if edit.side == "rhs" else "lhs"))
+    side = sympy_value(getattr(original, "rhs" if edit.side == "rhs" else "lhs"))
     for node in sympy.preorder_traversal(side):
         if isinstance(node, (sympy.Function, sympy.Pow)) and edit.before in node.args:
             if isinstance(node, sympy.Derivative):

@@ -30,6 +30,7 @@ from ..mutation.equivalence import (
     inside,
     solve_conditions,
 )
+from ..values import sympy_value
 
 POINTS = 4
 ZERO = mpmath.mpf("1e-50")  # a value this small at 60 digits is zero
@@ -46,13 +47,13 @@ class Screen:
             self.assignments = assignments(claim.context, self.sizes, random.Random(seed))
             claim = Claim(0, 0, concrete_context(claim.context, self.sizes))  # symbols, domains
         context = claim.context
-        self.definitions = {s: sympy.sympify(v) for s, v in context.definitions.items()}
+        self.definitions = {s: sympy_value(v) for s, v in context.definitions.items()}
         self.solved = solve_conditions(context.given, self.definitions) or {}
         free = set()
         for value in self.definitions.values():
             free |= value.free_symbols
         for side in (claim.lhs, claim.rhs):
-            free |= sympy.sympify(side).free_symbols
+            free |= sympy_value(side).free_symbols
         free |= {s for value in self.solved.values() for s in value.free_symbols}
         free |= {s for s in context.domains if isinstance(s, sympy.Symbol)}
         self.symbols = sorted(free - set(self.definitions) - set(self.solved), key=str)
@@ -92,7 +93,7 @@ class Screen:
         if side not in self.written:
             try:
                 self.written[side] = [
-                    self.written_part(sympy.sympify(side), position)
+                    self.written_part(sympy_value(side), position)
                     for position in range(len(self.assignments))
                 ]
             except Exception:  # an index outside its range, say: no candidate
@@ -116,7 +117,7 @@ class Screen:
     def entry_values(self, entry):
         """One expression's values at the points; None where it is undefined, or uses what is
         not a sampled symbol."""
-        key = sympy.sympify(entry)
+        key = sympy_value(entry)
         if key not in self.values:
             self.values[key] = self.evaluate(key)
         return self.values[key]

@@ -13,11 +13,10 @@ import itertools
 import time
 from dataclasses import dataclass, replace
 
-import sympy
-
 from ..indices.model import IndexedClaim
 from ..model import Claim
 from ..results import StepResult, SuggestionSearch
+from ..values import sympy_value
 from .edits import candidates
 
 SHOWN = 2  # suggestions reported per line
@@ -104,7 +103,7 @@ def search(
 
 def chained(claim, lhs_first, anchors, until: float) -> list:
     """The candidates whose edited side is the neighbouring line's side (found before `until`)."""
-    before, after = (None if a is None else sympy.sympify(a) for a in anchors)
+    before, after = (None if a is None else sympy_value(a) for a in anchors)
     if before is None and after is None:
         return []
     matching = []
