@@ -18,7 +18,7 @@ import sympy
 
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..indices.instantiate import instances
-from ..run.api import claim_seed, run_claims, step_result
+from ..run.api import at_instances, claim_seed, run_claims, step_result
 from ..values import sympy_value
 from .equivalence import still_true, still_true_indexed
 from .mutants import KINDS, Mutant, flat, generate, stable_seed
@@ -121,7 +121,8 @@ def check_mutants(
         seeds = [s for _, seeds in chunk for s in seeds]
         done = iter(run_claims(claims, seeds, points, timeout))
         for claims, _ in chunk:
-            results.append(step_result(claims, tuple(next(done) for _ in claims)))
+            found = at_instances(claims, tuple(next(done) for _ in claims))
+            results.append(step_result(claims, found))
         if progress is not None:
             progress(len(results), len(mutants), sum(r.verdict != "refuted" for r in results))
     return [

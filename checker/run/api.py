@@ -178,7 +178,7 @@ def verify_derivations(
             checked = {}
             for part, part_claims, found in plan[d.name, s.number]:
                 if found is None:
-                    found = tuple(next(results) for _ in part_claims)
+                    found = at_instances(part_claims, tuple(next(results) for _ in part_claims))
                     if stored[d.name, s.number, part] is not None:
                         cache.store(stored[d.name, s.number, part], *found)
                 checked[part] = step_result(part_claims, found)
@@ -233,15 +233,23 @@ def with_condition(result: StepResult, claim, seed, points, timeout, cache=None)
     return replace(result, proof=replace(proof, condition_checked=summary))
 
 
+def at_instances(claims: tuple, results: tuple[ClaimResult, ...]) -> tuple[ClaimResult, ...]:
+    """The results, the index proof's (first, if any) naming the sizes and entries it was
+    checked at: kept with the proof, so that a cached step needs none of its instances."""
+    if not claims or not isinstance(claims[0], IndexedClaim):
+        return results
+    first = results[0]
+    proof = first.proof or IndexProof("error", message=first.message)
+    checked = [c.context for c in claims[1:]]  # the sizes, and which entries at each
+    at = tuple(f"{c.label} ({c.entries})" if c.entries else c.label for c in checked)
+    return (replace(first, proof=replace(proof, instances=at)), *results[1:])
+
+
 def step_result(claims: tuple, results: tuple[ClaimResult, ...]) -> StepResult:
     """The claims' results as a step's; an index proof (first, if any) is kept apart."""
     if claims and isinstance(claims[0], IndexedClaim):
         first, rest = results[0], results[1:]
-        proof = first.proof or IndexProof("error", message=first.message)
-        checked = [c.context for c in claims[1:]]  # the sizes, and which entries at each
-        at = tuple(f"{c.label} ({c.entries})" if c.entries else c.label for c in checked)
-        proof = replace(proof, instances=at)
-        return StepResult(rest, proof)
+        return StepResult(rest, first.proof or IndexProof("error", message=first.message))
     return StepResult(results)
 
 
