@@ -12,8 +12,8 @@ import time
 from enum import IntEnum
 
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
-from .run.api import MAX_TIMEOUT
 from .notes import NotesError
+from .run.api import MAX_TIMEOUT
 from .sources.loader import LoadError, builtin, first_line, load_path, select
 
 
@@ -254,8 +254,12 @@ def notes_summary(reading) -> str:
         f"{reading.path}: {total} equals signs, {read} read, {skipped} skipped by the "
         f"declaration, {total - read - skipped} not read"
     ]
-    lines.extend(f"  {r.error}" if r.status == "not read" else
-                 f"  {reading.path}:{r.line}:{r.column}: {r.error}" for r in reading.not_read)  # fmt: skip
+    lines.extend(
+        f"  {r.error}"
+        if r.status == "not read"
+        else f"  {reading.path}:{r.line}:{r.column}: {r.error}"
+        for r in reading.not_read
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,16 @@ import sympy
 
 from ..indices.model import IndexedClaim
 from ..model import Claim, Correction, Definition, Derivation, Step
-from .declarations import Block, LineRule, Scope, line_rules, merged, parse_block, resolve, with_distinct
+from .declarations import (
+    Block,
+    LineRule,
+    Scope,
+    line_rules,
+    merged,
+    parse_block,
+    resolve,
+    with_distinct,
+)
 from .document import Declaration, Heading, Math, Statement, apply_aliases, scan, structure
 from .parser import ARROWS, parse
 from .tokens import NotesError, Source, Token, tokenize
@@ -38,6 +47,7 @@ class Reading:
     scope: Scope
     chain: int
     latex: str = ""
+    written: tuple[str, str] = ("", "")  # both sides as the notes have them (before aliases)
     lhs: object = None
     rhs: object = None
     error: str = ""  # why it was not read
@@ -77,7 +87,7 @@ def sidecar_blocks(path: Path, source: Source) -> list[Block]:
     if not side.exists():
         return []
     text = side.read_text(encoding="utf-8")
-    data = parse_block(text, str(side), 1)
+    data = parse_block(text, str(side), 1, ("block",))
     parts = data.pop("block", [])
     blocks = [Block(data, 0, f"{side}")] if data else []
     for number, part in enumerate(parts, 1):
@@ -125,8 +135,10 @@ def read_notes(path: str, display: str | None = None) -> NotesReading:
     for rule in rules:  # a rule that names no equals sign is a slip in the declaration
         if not any(rule.matches(r.line, r.sign) for r in readings):
             sign = f" sign {rule.sign}" if rule.sign is not None else ""
-            raise NotesError(f"{rule.origin}: [[lines]] line = {rule.line}{sign}: there is no "
-                             "such equals sign (see `derivcheck read`)")  # fmt: skip
+            raise NotesError(
+                f"{rule.origin}: [[lines]] line = {rule.line}{sign}: there is no "
+                "such equals sign (see `derivcheck read`)"
+            )
     for reading in readings:
         interpret(source, reading)
     derivations = assemble(source, file, name, readings, scopes, headings)
@@ -219,36 +231,60 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
                 side_condition(source, s, scope, memory, conditions_of, readings, rank)
                 continue
             if not relations:
-                if s.continued and s.box in memory:
+                if pending is not None and s.box == 0:
+                    lhs, arrow, chain = pending
+                    claim(
+                        lhs, atoms[0], arrow, arrow.pos, scope, chain, f"{arrow.shown()} read as ="
+                    )
+                    memory[s.box] = (atoms[0], chain)
+                    pending = None
+                elif s.continued and s.box in memory:
                     previous, chain = memory[s.box]
-                    claim(previous, atoms[0], None, s.pos, scope, chain,
-                          "no relation written on this row: read as =")  # fmt: skip
+                    claim(
+                        previous,
+                        atoms[0],
+                        None,
+                        s.pos,
+                        scope,
+                        chain,
+                        "no relation written on this row: read as =",
+                    )
                     memory[s.box] = (atoms[0], chain)
                 continue
             if "other" in kinds or "side" in kinds:
                 bad = relations[[i for i, k in enumerate(kinds) if k != "arrow" and k != "eq"][0]]
                 r = claim([], [], bad, bad.pos, scope, -1)
-                r.error = source.where(bad.pos) + f": {bad.shown()} in a chain of equalities is not read"
+                r.error = (
+                    source.where(bad.pos) + f": {bad.shown()} in a chain of equalities is not read"
+                )
                 r.status = "not read"
                 continue
             start = 0
-            for i, t in enumerate(relations):  # an arrow followed by = introduces a statement
+            for i in range(len(relations)):  # an arrow followed by = introduces a statement
                 if kinds[i] == "arrow" and "eq" in kinds[i + 1 :]:
                     start = i + 1
             atoms, relations = atoms[start:], relations[start:]
             if atoms[0]:
                 chain_count += 1
                 chain = chain_count
-                if pending is not None and s.box == 0 and not all_definitions(s, relations, rule_for):
+                if (
+                    pending is not None
+                    and s.box == 0
+                    and not all_definitions(s, relations, rule_for)
+                ):
                     lhs, arrow, chain = pending
-                    claim(lhs, atoms[0], arrow, arrow.pos, scope, chain,
-                          f"{arrow.shown()} read as =")  # fmt: skip
+                    claim(
+                        lhs, atoms[0], arrow, arrow.pos, scope, chain, f"{arrow.shown()} read as ="
+                    )
                     pending = None
             else:
                 if s.box not in memory:
                     t = relations[0]
                     r = claim([], atoms[1], t, t.pos, scope, -1)
-                    r.error = source.where(t.pos) + f": {t.shown()} at the start of a row continues nothing"
+                    r.error = (
+                        source.where(t.pos)
+                        + f": {t.shown()} at the start of a row continues nothing"
+                    )
                     r.status = "not read"
                     continue
                 atoms = [memory[s.box][0], *atoms[1:]]
@@ -260,7 +296,10 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
                         pending = (lhs, t, chain)
                         continue
                     r = claim(lhs, [], t, t.pos, scope, chain)
-                    r.error, r.status = source.where(t.pos) + f": nothing on the right of {t.shown()}", "not read"
+                    r.error, r.status = (
+                        source.where(t.pos) + f": nothing on the right of {t.shown()}",
+                        "not read",
+                    )
                     continue
                 note = f"{t.shown()} read as =" if t.text in ARROWS else ""
                 claim(lhs, rhs, t, t.pos, scope, chain, note)
@@ -269,7 +308,10 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
     if pending is not None:
         lhs, arrow, chain = pending
         r = claim(lhs, [], arrow, arrow.pos, scope_at(scopes, arrow.pos), chain)
-        r.error, r.status = source.where(arrow.pos) + f": nothing follows {arrow.shown()}", "not read"
+        r.error, r.status = (
+            source.where(arrow.pos) + f": nothing follows {arrow.shown()}",
+            "not read",
+        )
     readings.sort(key=lambda r: r.pos)
     return readings
 
@@ -304,6 +346,12 @@ def side_condition(source, s, scope, memory, conditions_of, readings, rank) -> N
     # Other relations beside a chain are not claims; they are listed, not checked.
 
 
+def written(source: Source, tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    return source.text[min(t.pos for t in tokens) : max(t.end for t in tokens)].strip()
+
+
 def text_of(source: Source, tokens: list[Token]) -> str:
     """The LaTeX of an expression as written; where an alias rewrote it, as read."""
     if not tokens:
@@ -311,8 +359,10 @@ def text_of(source: Source, tokens: list[Token]) -> str:
     if any(t.stop for t in tokens):
         out = tokens[0].shown()
         for before, t in zip(tokens, tokens[1:]):
-            tight = before.text in "{_^(" or t.text in "{}_^" or t.kind == "char" and t.text in ")],"
-            out += ("" if tight else " ") + t.shown()
+            word = before.kind == "cmd" and before.text.isalpha() and t.kind in ("letter", "number")
+            after_value = before.kind in ("letter", "number") or before.text in "})"
+            spaced = word or (t.kind == "cmd" and after_value) or "=" in (t.text, before.text)
+            out += (" " if spaced else "") + t.shown()
         return out
     start = min(t.pos for t in tokens)
     end = max(t.end for t in tokens)
@@ -324,7 +374,10 @@ def interpret(source: Source, reading: Reading) -> None:
     if reading.status == "not read":
         return
     relation = reading.relation or "="
-    reading.latex = f"{text_of(source, reading.lhs_tokens)} {relation} {text_of(source, reading.rhs_tokens)}"
+    reading.latex = (
+        f"{text_of(source, reading.lhs_tokens)} {relation} {text_of(source, reading.rhs_tokens)}"
+    )
+    reading.written = (written(source, reading.lhs_tokens), written(source, reading.rhs_tokens))
     rule = reading.rule
     if rule is not None and rule.skip:
         reading.status, reading.error = "skipped", f"skipped by the declaration: {rule.skip}"
@@ -348,11 +401,16 @@ def interpret(source: Source, reading: Reading) -> None:
 def check_shapes(source: Source, reading: Reading, lhs, rhs) -> None:
     shapes = [x.shape if isinstance(x, sympy.MatrixBase) else () for x in (lhs, rhs)]
     if shapes[0] != shapes[1]:
-        raise source.error(reading.pos, f"the two sides have different shapes ({describe(shapes[0])} "
-                           f"and {describe(shapes[1])})")  # fmt: skip
+        raise source.error(
+            reading.pos,
+            f"the two sides have different shapes ({describe(shapes[0])} "
+            f"and {describe(shapes[1])})",
+        )
     if reading.scope.index_context is not None and shapes[0]:
-        raise source.error(reading.pos, "a vector claim in a scope with symbolic sizes; write it "
-                           "entry by entry (z_i, W_{md})")  # fmt: skip
+        raise source.error(
+            reading.pos,
+            "a vector claim in a scope with symbolic sizes; write it entry by entry (z_i, W_{md})",
+        )
 
 
 def describe(shape) -> str:
@@ -368,9 +426,11 @@ def claims_of(reading: Reading, lhs, rhs):
         for side in (lhs, rhs):
             loose = sorted(str(s) for s in free_indices(side) if s not in known)
             if loose:
-                raise NotesError(f"{scope.origin}: the index {loose[0]} in the line at "
-                                 f"{reading.line}:{reading.column} has no range; declare it in "
-                                 f'[indices], e.g. {loose[0]} = [1, "K"]')  # fmt: skip
+                raise NotesError(
+                    f"{scope.origin}: the index {loose[0]} in the line at "
+                    f"{reading.line}:{reading.column} has no range; declare it in "
+                    f'[indices], e.g. {loose[0]} = [1, "K"]'
+                )
         return (), IndexedClaim(lhs, rhs, context)
     return (Claim(lhs, rhs, scope.context),), None
 
@@ -406,10 +466,17 @@ def assemble(source, file: Path, name: str, readings, scopes, headings) -> list[
         members = by_scope.get(scope.number, [])
         steps, definitions = [], []
         for reading in members:
-            note = "; ".join([*reading.remarks, *([reading.rule.note] if reading.rule and reading.rule.note else [])])
+            note = "; ".join(
+                [
+                    *reading.remarks,
+                    *([reading.rule.note] if reading.rule and reading.rule.note else []),
+                ]
+            )
             where = f"{name}:{reading.line}:{reading.column}"
             if reading.status == "definition":
-                definitions.append(Definition(reading.latex, f"{where}" + (f"; {note}" if note else "")))
+                definitions.append(
+                    Definition(reading.latex, f"{where}" + (f"; {note}" if note else ""))
+                )
                 continue
             try:
                 claims, indexed = claims_of(reading, reading.lhs, reading.rhs)
@@ -419,8 +486,16 @@ def assemble(source, file: Path, name: str, readings, scopes, headings) -> list[
             except NotesError as error:
                 reading.status, reading.error = "not read", str(error)
                 continue
-            step = Step(len(steps) + 1, reading.latex, claims, where, note, correction,
-                        reading.line, indexed)  # fmt: skip
+            step = Step(
+                len(steps) + 1,
+                reading.latex,
+                claims,
+                where,
+                note,
+                correction,
+                reading.line,
+                indexed,
+            )
             reading.step = step
             steps.append(step)
         if not steps:
@@ -430,8 +505,9 @@ def assemble(source, file: Path, name: str, readings, scopes, headings) -> list[
         heading = [h.text for h in headings if h.pos <= members[0].pos]
         title = scope.title or (heading[-1] if heading else f"{name} lines {first}–{last_line}")
         where = f"{name}, lines {first}–{last_line}"
-        derivation = Derivation(derivation_name, title, where, tuple(steps), tuple(definitions),
-                                os.path.abspath(file))  # fmt: skip
+        derivation = Derivation(
+            derivation_name, title, where, tuple(steps), tuple(definitions), os.path.abspath(file)
+        )
         for reading in members:
             reading.derivation = derivation_name
         out.append(derivation)

@@ -5,7 +5,7 @@ declared again takes its new meaning from there on; `reset = true` starts afresh
 `name`/`title` belong to their block alone. Shorthands, side conditions and corrections are
 LaTeX, read by the same parser as the notes.
 
-    name = "bce"                       # the derivation's name (default: the file's stem and a number)
+    name = "bce"                       # the derivation's name (default: the file's stem, a number)
     title = "Binary cross-entropy"
     assume = ["\\sum_k y_k = 1", "k \\neq m"]
     aliases = {Z = "z"}                # slips of notation, rewritten token by token
@@ -29,6 +29,7 @@ LaTeX, read by the same parser as the notes.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -106,16 +107,19 @@ class Scope:
     aliases: list[tuple[list[Token], list[Token], str]] = field(default_factory=list)
 
 
-def parse_block(text: str, origin: str, first_line: int) -> dict:
-    """A ```derivcheck block's TOML; a block that is not TOML is a located error."""
+def parse_block(text: str, origin: str, first_line: int, extra: tuple = ()) -> dict:
+    """A ```derivcheck block's TOML; a block that is not TOML is a located error, at the line
+    of the notes file that tomllib's "(at line L, column C)" points to."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        line = getattr(error, "lineno", None)
-        where = f"{origin}:{first_line + line - 1}" if line else origin
-        raise NotesError(f"{where}: the derivcheck block is not TOML: {message}") from None
-    unknown = sorted(set(data) - KNOWN_KEYS)
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        line = first_line + int(found.group(1)) - 1 if found else first_line
+        if found:
+            message = message[: found.start()] + f"(at column {found.group(2)})"
+        raise NotesError(f"{origin}:{line}: the derivcheck block is not TOML: {message}") from None
+    unknown = sorted(set(data) - KNOWN_KEYS - set(extra))
     if unknown:
         raise NotesError(
             f"{origin}:{first_line}: unknown declaration key {unknown[0]!r}; known: "
@@ -155,20 +159,24 @@ def line_rules(blocks: list[Block]) -> list[LineRule]:
                 raise NotesError(f"{block.origin}: each [[lines]] entry needs line = N")
             unknown = sorted(set(entry) - LINE_KEYS)
             if unknown:
-                raise NotesError(f"{block.origin}: unknown [[lines]] key {unknown[0]!r}; known: "
-                                 + ", ".join(sorted(LINE_KEYS)))  # fmt: skip
+                raise NotesError(
+                    f"{block.origin}: unknown [[lines]] key {unknown[0]!r}; known: "
+                    + ", ".join(sorted(LINE_KEYS))
+                )
             expect = entry.get("expect", "")
             if expect not in ("", "refuted"):
-                raise NotesError(f"{block.origin}: expect = {expect!r}; only \"refuted\" is known")
+                raise NotesError(f'{block.origin}: expect = {expect!r}; only "refuted" is known')
             if expect and not entry.get("corrected"):
                 raise NotesError(
-                    f"{block.origin}: line {entry['line']}: expect = \"refuted\" needs its "
+                    f'{block.origin}: line {entry["line"]}: expect = "refuted" needs its '
                     'corrected line, corrected = "lhs = rhs" (it must pass)'
                 )
             chosen = [k for k in ("definition", "skip", "expect") if entry.get(k)]
             if len(chosen) > 1:
-                raise NotesError(f"{block.origin}: line {entry['line']}: choose one of "
-                                 f"definition, skip and expect, not {' and '.join(chosen)}")  # fmt: skip
+                raise NotesError(
+                    f"{block.origin}: line {entry['line']}: choose one of "
+                    f"definition, skip and expect, not {' and '.join(chosen)}"
+                )
             rules.append(
                 LineRule(
                     entry["line"],
@@ -200,7 +208,9 @@ def key_of(origin: str, text: str, env: Env) -> tuple[str, str, list[Token] | No
     pos, key = parser.name_key(0)
     pos, sub = parser.subscript(pos)
     if pos != len(parser.tokens):
-        raise parser.error(pos, f"expected a name such as y, \\hat{{y}}, z_0, found {parser.found(pos)}")
+        raise parser.error(
+            pos, f"expected a name such as y, \\hat{{y}}, z_0, found {parser.found(pos)}"
+        )
     if sub is None:
         return key, key, None
     from .parser import canonical
@@ -225,7 +235,7 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
     log = raw.get("log", "natural")
     if log != "natural":
         if not isinstance(log, int) or log < 2:
-            raise NotesError(f"{origin}: log = {log!r}; use \"natural\" or a base such as 10")
+            raise NotesError(f'{origin}: log = {log!r}; use "natural" or a base such as 10')
         env.log_base = sympy.Integer(log)
     env.defaults = bool(raw.get("defaults", True))
     sizes: dict[Any, tuple[int, int]] = {}
@@ -246,8 +256,10 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
             return sympy.Integer(value)
         if isinstance(value, str) and value in env.names and env.names[value] in sizes:
             return env.names[value]
-        raise NotesError(f"{origin}: {what}: {value!r} is neither a number nor a declared size "
-                         "(declare it in [sizes], e.g. K = [2, 12])")  # fmt: skip
+        raise NotesError(
+            f"{origin}: {what}: {value!r} is neither a number nor a declared size "
+            "(declare it in [sizes], e.g. K = [2, 12])"
+        )
 
     ranges = {}
     for name, values in raw.get("indices", {}).items():
@@ -265,7 +277,9 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
     shapes: dict[Any, tuple] = {}
     for text, spec in raw.get("symbols", {}).items():
         if not isinstance(spec, dict):
-            raise NotesError(f"{origin}: the symbol {text!r} needs a table, e.g. {{domain = [0, 1]}}")
+            raise NotesError(
+                f"{origin}: the symbol {text!r} needs a table, e.g. {{domain = [0, 1]}}"
+            )
         _, key, _ = key_of(origin, text, env)
         if key == "e":
             env.e_is_variable = True
@@ -273,7 +287,7 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
         shape = spec.get("shape", [])
         py = python_name(key)
         if not isinstance(shape, list):
-            raise NotesError(f"{origin}: the shape of {text} must be a list, e.g. [3] or [\"K\"]")
+            raise NotesError(f'{origin}: the shape of {text} must be a list, e.g. [3] or ["K"]')
         if not shape:
             symbol = sympy.Symbol(py, real=True)
             env.names[key] = Scalar(symbol)
@@ -284,9 +298,19 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
             rows, cols = shape[0], shape[1] if len(shape) == 2 else 1
             start = int(spec.get("start", 0))
             if len(shape) == 1:
-                matrix = sympy.Matrix([sympy.Symbol(f"{py}{start + i}", real=True) for i in range(rows)])
+                matrix = sympy.Matrix(
+                    [sympy.Symbol(f"{py}{start + i}", real=True) for i in range(rows)]
+                )
             else:
-                matrix = sympy.Matrix(rows, cols, lambda i, j: sympy.Symbol(f"{py}{start + i}_{start + j}", real=True))
+                matrix = sympy.Matrix(
+                    [
+                        [
+                            sympy.Symbol(f"{py}{start + i}_{start + j}", real=True)
+                            for j in range(cols)
+                        ]
+                        for i in range(rows)
+                    ]
+                )
             env.names[key] = Vector(matrix, start)
             domains.update({s: domain for s in matrix})
         else:
@@ -312,14 +336,20 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
         dummies: tuple = ()
         if isinstance(entry, Indexed) and key != base_key:
             dummies = tuple(sympy.Symbol(t.text, integer=True) for t in sub if t.kind == "letter")
-            if len(dummies) != entry.rank or len(dummies) != len([t for t in sub if t.kind != "char"]):
-                raise NotesError(f"{origin}: define {text}: write the indices as letters, one per "
-                                 f"index of {base_key} ({entry.rank})")  # fmt: skip
+            if len(dummies) != entry.rank or len(dummies) != len(
+                [t for t in sub if t.kind != "char"]
+            ):
+                raise NotesError(
+                    f"{origin}: define {text}: write the indices as letters, one per "
+                    f"index of {base_key} ({entry.rank})"
+                )
             bound = {str(d): d for d in dummies}
         value = Parser(source, tokens, env).expression_in(bound) if tokens else None
         if value is None:
             raise NotesError(f"{origin}: define {text}: an empty definition")
-        value = value[0, 0] if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1) else value
+        value = (
+            value[0, 0] if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1) else value
+        )
         if isinstance(entry, Indexed):
             index_definitions[entry.base] = (dummies, value)
         elif isinstance(entry, Scalar):
@@ -327,11 +357,15 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
             index_definitions[entry.symbol] = ((), value)
         elif isinstance(entry, Vector) and key == base_key:
             if not isinstance(value, sympy.MatrixBase) or value.shape != entry.matrix.shape:
-                raise NotesError(f"{origin}: define {text}: {text} has shape "
-                                 f"{entry.matrix.shape}; the definition must have it too")  # fmt: skip
+                raise NotesError(
+                    f"{origin}: define {text}: {text} has shape "
+                    f"{entry.matrix.shape}; the definition must have it too"
+                )
             definitions.update(dict(zip(entry.matrix, value)))
         elif isinstance(entry, Vector):
-            element = Parser(Source(origin, text), tokenize(Source(origin, text), 0, len(text)), env).read()
+            element = Parser(
+                Source(origin, text), tokenize(Source(origin, text), 0, len(text)), env
+            ).read()
             definitions[element] = value
         else:
             raise NotesError(f"{origin}: define {text}: declare {text} in [symbols] first")
@@ -346,19 +380,28 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
         lhs = Parser(source, tokens[:r], env).read()
         rhs = Parser(source, tokens[r + 1 :], env).read()
         op = tokens[r].text
-        if op == "=" and isinstance(lhs, sympy.Sum) and rhs == 1 and isinstance(lhs.function, sympy.Indexed):
+        if (
+            op == "="
+            and isinstance(lhs, sympy.Sum)
+            and rhs == 1
+            and isinstance(lhs.function, sympy.Indexed)
+        ):
             index, low, high = lhs.limits[0]
             item = lhs.function
             if low != 1 or index not in item.indices:
                 raise NotesError(f"{origin}: assume {latex!r}: a sum from 1 over one index")
-            unit_sums.append(UnitSum(item.base, item.indices.index(index), high, str(index), len(item.indices)))
+            unit_sums.append(
+                UnitSum(item.base, item.indices.index(index), high, str(index), len(item.indices))
+            )
         elif op == "=":
             given.append(sympy.Eq(lhs, rhs))
         elif op in ("neq", "ne") and lhs.is_Symbol and rhs.is_Symbol and lhs.is_integer:
             distinct.append((lhs, rhs))
         else:
-            raise NotesError(f"{origin}: assume {latex!r}: derivcheck reads a = b, Σ_k y_k = 1 "
-                             "and k \\neq m as side conditions")  # fmt: skip
+            raise NotesError(
+                f"{origin}: assume {latex!r}: derivcheck reads a = b, Σ_k y_k = 1 "
+                "and k \\neq m as side conditions"
+            )
     context = Context(domains, definitions, tuple(given))
     index_context = None
     if sizes:
@@ -381,17 +424,31 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
         p_tokens = tokenize(p_source, 0, len(pattern))
         if not p_tokens:
             raise NotesError(f"{origin}: an empty alias")
-        aliases.append((p_tokens, tokenize(r_source, 0, len(replacement)), f"{pattern} read as {replacement}"))
+        aliases.append(
+            (p_tokens, tokenize(r_source, 0, len(replacement)), f"{pattern} read as {replacement}")
+        )
     name = raw.get("name", "")
-    return Scope(number, block_pos, origin, name, raw.get("title", ""), raw, env, context,
-                 index_context, aliases)  # fmt: skip
+    return Scope(
+        number,
+        block_pos,
+        origin,
+        name,
+        raw.get("title", ""),
+        raw,
+        env,
+        context,
+        index_context,
+        aliases,
+    )
 
 
 def function(origin: str, text: str, spec, env: Env) -> Function:
     if isinstance(spec, str):
         if spec not in NAMED_FUNCTIONS:
-            raise NotesError(f"{origin}: the function {text} = {spec!r}; known: "
-                             + ", ".join(sorted(NAMED_FUNCTIONS)))  # fmt: skip
+            raise NotesError(
+                f"{origin}: the function {text} = {spec!r}; known: "
+                + ", ".join(sorted(NAMED_FUNCTIONS))
+            )
         return Function(NAMED_FUNCTIONS[spec], text)
     if isinstance(spec, dict) and isinstance(spec.get("variable"), str) and "body" in spec:
         variable = sympy.Dummy(spec["variable"], real=True)
@@ -400,8 +457,10 @@ def function(origin: str, text: str, spec, env: Env) -> Function:
             {spec["variable"]: variable}
         )
         return Function(lambda arg, body=body, v=variable: body.subs(v, arg), text)
-    raise NotesError(f'{origin}: the function {text} must be a name ("sigmoid") or '
-                     '{variable = "t", body = "…"}')  # fmt: skip
+    raise NotesError(
+        f'{origin}: the function {text} must be a name ("sigmoid") or '
+        '{variable = "t", body = "…"}'
+    )
 
 
 def with_distinct(scope: Scope, pairs) -> IndexContext | None:
@@ -414,4 +473,13 @@ def with_distinct(scope: Scope, pairs) -> IndexContext | None:
     return context
 
 
-__all__ = ["Block", "LineRule", "Scope", "line_rules", "merged", "parse_block", "resolve", "replace"]
+__all__ = [
+    "Block",
+    "LineRule",
+    "Scope",
+    "line_rules",
+    "merged",
+    "parse_block",
+    "resolve",
+    "replace",
+]

@@ -205,8 +205,10 @@ def split_at(tokens: list[Token], is_mark, source: Source) -> list[list[Token]]:
             current.append(t)
     if depth > 0:
         opened = [t for t in tokens if depth_change(t) > 0]
-        raise source.error(opened[0].pos if opened else tokens[0].pos,
-                           "unbalanced: a group opened here is never closed")  # fmt: skip
+        raise source.error(
+            opened[0].pos if opened else tokens[0].pos,
+            "unbalanced: a group opened here is never closed",
+        )
     parts.append(current)
     return parts
 

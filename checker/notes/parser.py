@@ -41,6 +41,10 @@ RELATION_CMDS = {
 }  # fmt: skip
 ARROWS = {"Rightarrow", "rightarrow", "implies", "to", "Longrightarrow", "longrightarrow"}
 STOP_CHARS = {"+", "-", ")", "]", "}", ",", "&", "=", "<", ">", ";"}
+SIZING = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "bigg", "Bigg"}
+IGNORED = {"displaystyle", "limits", "nolimits", "thinspace", "medspace", "thickspace",
+           "enspace", "nonumber", "notag"}  # fmt: skip
+ANNOTATIONS = {"text", "textrm", "mbox", "textit", "textbf", "label", "tag"}
 MAX_DEPTH = 100  # groups inside groups; past that it is not a line of notes
 MAX_TERMS = 1000  # a sum with numeric limits is written out; past that it is refused
 
@@ -110,8 +114,14 @@ def python_name(key: str) -> str:
 
 
 def canonical(tokens: list[Token]) -> str:
-    return "".join(t.shown() if t.kind != "cmd" or not t.text.isalpha() else t.shown() + " "
-                   for t in tokens).replace(" }", "}").strip()  # fmt: skip
+    return (
+        "".join(
+            t.shown() if t.kind != "cmd" or not t.text.isalpha() else t.shown() + " "
+            for t in tokens
+        )
+        .replace(" }", "}")
+        .strip()
+    )
 
 
 def single_letter_key(key: str) -> bool:
@@ -125,18 +135,15 @@ def transparent(tokens: list[Token]) -> tuple[list[Token], list[str]]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t.kind == "cmd" and t.text in ("left", "right", "bigl", "bigr", "Bigl", "Bigr",
-                                           "big", "Big", "bigg", "Bigg", "biggl", "biggr"):  # fmt: skip
+        if t.kind == "cmd" and t.text in SIZING:
             if i + 1 < len(tokens) and tokens[i + 1].is_("char", "."):
                 i += 1
             i += 1
             continue
-        if t.kind == "cmd" and t.text in ("displaystyle", "limits", "nolimits", "qquad_", "thinspace",
-                                           "medspace", "thickspace", "enspace", "nonumber", "notag"):  # fmt: skip
+        if t.kind == "cmd" and t.text in IGNORED:
             i += 1
             continue
-        if t.kind == "cmd" and t.text in ("text", "textrm", "mbox", "textit", "textbf", "label",
-                                           "tag"):  # fmt: skip
+        if t.kind == "cmd" and t.text in ANNOTATIONS:
             end = group_end(tokens, i + 1)
             if end is None:
                 out.append(t)
@@ -455,12 +462,16 @@ class Parser:
                 raise self.error(pos + 1, "expected {name} after \\operatorname")
             key = "\\operatorname{" + "".join(x.text for x in self.tokens[pos + 2 : end]) + "}"
             return self.resolved(end + 1, key, bound, bars, pos)
+        if c in ("pm", "mp"):
+            raise self.error(pos, f"\\{c} is two claims; write each sign out")
         if c in ("infty",):
             return pos + 1, sympy.oo
         if c in GREEK or c in ACCENTS:
             return self.name(pos, bound, bars)
         if c in ("partial", "nabla"):
-            raise self.error(pos, f"\\{c} outside a derivative \\frac{{\\partial …}}{{\\partial …}}")
+            raise self.error(
+                pos, f"\\{c} outside a derivative \\frac{{\\partial …}}{{\\partial …}}"
+            )
         raise self.error(pos, f"\\{c} is not notation derivcheck reads here")
 
     def builtin(self, pos: int, bound: dict):
@@ -473,7 +484,9 @@ class Parser:
         if (n := self.peek(pos)) is not None and n.is_("char", "^"):
             pos, power = self.script(pos + 1, bound)
             if power == -1:
-                raise self.error(pos, f"\\{name}^{{-1}} is ambiguous; write \\arc{name} or 1/\\{name}")
+                raise self.error(
+                    pos, f"\\{name}^{{-1}} is ambiguous; write \\arc{name} or 1/\\{name}"
+                )
         pos, arg = self.argument(pos, bound)
         if isinstance(arg, sympy.MatrixBase):
             raise self.error(pos, f"\\{name} of a vector")
@@ -592,8 +605,10 @@ class Parser:
         if isinstance(entry, Function):
             return self.call(pos, entry, key, bound)
         if isinstance(entry, Indexed):
-            raise self.error(start, f"{key} is indexed (rank {entry.rank}); write it with its "
-                             f"indices, e.g. {key}_i")  # fmt: skip
+            raise self.error(
+                start,
+                f"{key} is indexed (rank {entry.rank}); write it with its indices, e.g. {key}_i",
+            )
         return pos, entry  # a size symbol
 
     def call(self, pos: int, function: Function, key: str, bound: dict):
@@ -628,12 +643,22 @@ class Parser:
             groups = [[t] for t in sub]  # W_{md}: one letter per index
         if len(groups) != rank:
             raise self.error_at(sub[0], f"{key} takes {rank} indices, found {len(groups)}")
+        for group in groups:
+            if len(group) > 1 and all(t.kind in ("letter", "number") for t in group):
+                raise self.error_at(
+                    group[0],
+                    f"{key}_{{{canonical(group)}}}: {key} takes "
+                    f"{rank} index; write one (or separate them with commas)",
+                )
         out = []
         for group in groups:
             value = Parser(self.source, group, self.env).expression_in(bound)
             if not (value.is_integer or value.is_Integer):
-                raise self.error_at(group[0], f"{canonical(group)} is not an index; declare it "
-                                    f'in [indices], e.g. {canonical(group)} = [1, "K"]')  # fmt: skip
+                raise self.error_at(
+                    group[0],
+                    f"{canonical(group)} is not an index; declare it "
+                    f'in [indices], e.g. {canonical(group)} = [1, "K"]',
+                )
             out.append(value)
         return out
 
@@ -649,25 +674,34 @@ class Parser:
     def element(self, entry: Vector, sub, key, bound, start):
         values = self.indices(sub, len(split_indices(sub)), key, bound)
         if not all(v.is_Integer for v in values):
-            raise self.error(start, f"{key} has a concrete size; its subscript must be a number "
-                             "(or a summation index with numeric limits)")  # fmt: skip
+            raise self.error(
+                start,
+                f"{key} has a concrete size; its subscript must be a number "
+                "(or a summation index with numeric limits)",
+            )
         matrix = entry.matrix
         at = [int(v) - entry.start for v in values]
         if len(at) == 1 and matrix.shape[1] == 1:
             at.append(0)
         if len(at) != 2 or not (0 <= at[0] < matrix.shape[0] and 0 <= at[1] < matrix.shape[1]):
-            raise self.error(start, f"{key}_{canonical(sub)} is outside {key}'s shape {matrix.shape}")
+            raise self.error(
+                start, f"{key}_{canonical(sub)} is outside {key}'s shape {matrix.shape}"
+            )
         return matrix[at[0], at[1]]
 
     # --- \frac and derivatives -------------------------------------------------------------
 
     def group_tokens(self, pos: int, what: str) -> tuple[int, list[Token]]:
         end = group_end(self.tokens, pos)
+        if end is None and (t := self.peek(pos)) is not None and t.is_("char", "{"):
+            raise self.error(pos, f"unbalanced: the {{ of the {what} of \\frac is never closed")
         if end is None:
             t = self.peek(pos)
             if t is not None and t.kind in ("letter", "number") and len(t.text) == 1:
                 return pos + 1, [t]  # \frac12
-            raise self.error(pos, f"expected {{…}} for the {what} of \\frac, found {self.found(pos)}")
+            raise self.error(
+                pos, f"expected {{…}} for the {what} of \\frac, found {self.found(pos)}"
+            )
         if end - pos > 1 and self.depth + 1 > MAX_DEPTH:
             raise self.error(pos, f"groups nested over {MAX_DEPTH} deep")
         return end + 1, self.tokens[pos + 1 : end]
@@ -714,8 +748,10 @@ class Parser:
         i = 0
         while i < len(bottom):
             if not (bottom[i].text == kind and bottom[i].kind == mark.kind):
-                raise self.error_at(bottom[i], f"expected {mark.shown()} before each variable "
-                                    "below the line of a derivative")  # fmt: skip
+                raise self.error_at(
+                    bottom[i],
+                    f"expected {mark.shown()} before each variable below the line of a derivative",
+                )
             j = i + 1
             k, depth = j, 0
             while k < len(bottom):
@@ -734,22 +770,36 @@ class Parser:
             inner = Parser(self.source, var_tokens, self.env)
             p, variable = inner.name(0, bound, 0)
             if p != len(inner.tokens):
-                raise inner.error(p, "a derivative is taken by a name (dz, dz_m, d\\hat{y}_k), "
-                                  f"found {inner.found(p)}")  # fmt: skip
+                raise inner.error(
+                    p,
+                    "a derivative is taken by a name (dz, dz_m, d\\hat{y}_k), "
+                    f"found {inner.found(p)}",
+                )
             variables.append((variable, power))
             i = k
         if sum(p for _, p in variables) != order:
-            raise self.error(start, f"the order above the line ({order}) differs from the "
-                             f"variables below it ({sum(p for _, p in variables)})")  # fmt: skip
+            raise self.error(
+                start,
+                f"the order above the line ({order}) differs from the "
+                f"variables below it ({sum(p for _, p in variables)})",
+            )
         if kind == "delta":
             self.remarks.append("δ read as a derivative (δL/δw = ∂L/∂w)")
         if rest:
             operand = self.sub_parse(rest, bound)
         else:  # d/dz operand: what follows, up to the next + or −
             t = self.peek(pos)
-            if t is None or t.kind == "row" or is_relation(t) or (t.kind == "char" and t.text in STOP_CHARS):
-                raise self.error(start, "d/d… has no operand: write what is differentiated, "
-                                 "\\frac{d}{dz}(…) or \\frac{dy}{dz}")  # fmt: skip
+            if (
+                t is None
+                or t.kind == "row"
+                or is_relation(t)
+                or (t.kind == "char" and t.text in STOP_CHARS)
+            ):
+                raise self.error(
+                    start,
+                    "d/d… has no operand: write what is differentiated, "
+                    "\\frac{d}{dz}(…) or \\frac{dy}{dz}",
+                )
             pos, operand = self.term(pos, bound, bars)
         return pos, differentiate(operand, variables)
 
@@ -775,8 +825,11 @@ class Parser:
                     sup, pos = [n], pos + 2
         symbol = "Σ" if kind == "sum" else "Π"
         if not sub:
-            raise self.error(start, f"\\{kind} without an index; write \\{kind}_j (with j "
-                             "declared in [indices]) or \\{kind}_{{j=1}}^{{K}}")  # fmt: skip
+            raise self.error(
+                start,
+                f"\\{kind} without an index; write \\{kind}_j (with j "
+                "declared in [indices]) or \\{kind}_{{j=1}}^{{K}}",
+            )
         if sub[0].kind != "letter":
             raise self.error_at(sub[0], f"expected the index of {symbol}, found {sub[0].shown()}")
         name = sub[0].text
@@ -784,8 +837,11 @@ class Parser:
         if len(sub) == 1:
             declared = self.env.names.get(name)
             if not isinstance(declared, Index):
-                raise self.error(start, f"\\{kind}_{name} has no range for {name}; declare it, "
-                                 f'e.g. [indices] {name} = [1, "K"]')  # fmt: skip
+                raise self.error(
+                    start,
+                    f"\\{kind}_{name} has no range for {name}; declare it, "
+                    f'e.g. [indices] {name} = [1, "K"]',
+                )
             low, high = declared.low, declared.high
             if sup is not None:
                 raise self.error(start, f"\\{kind}_{name}^… needs a lower limit, {name}=1")
@@ -797,13 +853,17 @@ class Parser:
         elif sub[1].kind == "cmd" and sub[1].text in ("neq", "ne"):
             declared = self.env.names.get(name)
             if not isinstance(declared, Index):
-                raise self.error(start, f"\\{kind}_{{{name} \\neq …}} has no range for {name}; "
-                                 f'declare it, e.g. [indices] {name} = [1, "K"]')  # fmt: skip
+                raise self.error(
+                    start,
+                    f"\\{kind}_{{{name} \\neq …}} has no range for {name}; "
+                    f'declare it, e.g. [indices] {name} = [1, "K"]',
+                )
             low, high = declared.low, declared.high
             except_ = Parser(self.source, sub[2:], self.env).expression_in(bound)
         else:
-            raise self.error_at(sub[1], f"expected = or \\neq after the index of {symbol}, "
-                                f"found {sub[1].shown()}")  # fmt: skip
+            raise self.error_at(
+                sub[1], f"expected = or \\neq after the index of {symbol}, found {sub[1].shown()}"
+            )
         if low.is_Integer and high.is_Integer:
             return self.written_out(pos, kind, name, int(low), int(high), except_, bound, bars)
         index = sympy.Symbol(name, integer=True)
@@ -831,7 +891,9 @@ class Parser:
             raise self.error(pos, "\\neq with numeric limits needs a number on its right")
         terms, end = [], None
         for value in range(low, high + 1):
-            p, negative, factors = self.factors(pos, bound | {name: sympy.Integer(value)}, bars, True)
+            p, negative, factors = self.factors(
+                pos, bound | {name: sympy.Integer(value)}, bars, True
+            )
             end = p
             if except_ is not None and value == int(except_):
                 continue
@@ -855,9 +917,7 @@ def depends(value, index) -> bool:
         return False
     if index in value.free_symbols:
         return True
-    return any(
-        index in v.free_symbols for d in value.atoms(sympy.Derivative) for v in d.variables
-    )
+    return any(index in v.free_symbols for d in value.atoms(sympy.Derivative) for v in d.variables)
 
 
 def split_indices(sub: list[Token]) -> list[list[Token]]:
