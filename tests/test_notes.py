@@ -421,3 +421,37 @@ def test_a_planted_slip_is_refuted_at_its_line(tmp_path):
         ("notes.md:12:17", "proved"),
         ("notes.md:14:26", "refuted"),
     ]
+
+
+def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):
+    from pathlib import Path
+
+    from checker import cli
+
+    root = Path(__file__).resolve().parent.parent
+    example = (root / "docs" / "tanh_notes.md").read_text()
+    assert example in (root / "README.md").read_text()
+    assert cli.main(["read", "docs/tanh_notes.md"]) == 0
+    out = capsys.readouterr().out
+    assert "docs/tanh_notes.md:19:24 (sign 1) claim, expected refuted · tanh" in out
+    assert out.endswith("docs/tanh_notes.md: 3 equals signs, 3 read, 0 skipped by the "
+                        "declaration, 0 not read\n")  # fmt: skip
+    assert cli.main(["check", "-q", "--timeout", "20", "docs/tanh_notes.md"]) == 0
+    out = capsys.readouterr().out
+    assert "PASSED: 3 steps" in out and "errata 1/1" in out
+    assert cli.main(["explain", "--timeout", "20", "docs/tanh_notes.md", "19"]) == 0
+    assert "tanh step 3 · docs/tanh_notes.md:19:24" in capsys.readouterr().out
+
+
+def test_an_equals_sign_not_read_fails_the_check_and_a_bad_file_is_a_usage_error(tmp_path, capsys):
+    from checker import cli
+
+    path = tmp_path / "n.md"
+    path.write_text("$$a = a$$\n\n$$b = \\hat{q}$$\n")
+    assert cli.main(["check", "-q", "--timeout", "20", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: 2 equals signs, 1 read, 0 skipped by the declaration, 1 not read" in out
+    assert cli.main(["read", str(tmp_path / "missing.md")]) == 2
+    path.write_text("```derivcheck\nname = \n```\n")
+    assert cli.main(["check", str(path)]) == 2
+    assert "the derivcheck block is not TOML" in capsys.readouterr().err
