@@ -455,3 +455,18 @@ def test_an_equals_sign_not_read_fails_the_check_and_a_bad_file_is_a_usage_error
     path.write_text("```derivcheck\nname = \n```\n")
     assert cli.main(["check", str(path)]) == 2
     assert "the derivcheck block is not TOML" in capsys.readouterr().err
+
+
+def test_github_annotations_and_junit_point_at_the_markdown_line(tmp_path, monkeypatch, capsys):
+    import os
+
+    from checker import cli
+
+    path = tmp_path / "slip.md"
+    path.write_text(SLIP)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    junit = tmp_path / "results.xml"
+    assert cli.main(["check", "--timeout", "20", "-o", str(junit), str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"::error file={os.path.relpath(path)},line=14," in out
+    assert f'file="{os.path.relpath(path)}" line="14"' in junit.read_text()

@@ -21,9 +21,9 @@ SEED = Path("/work/shared/notes/softmax_notes.md")
 @pytest.fixture(scope="module")
 def checked():
     reading = read_notes(str(NOTES), display="notes/softmax_notes.md")
-    # Twice `make verify`'s time limit, as for the modules' run: a loaded machine must not turn
-    # a slow proof into an error.
-    report = verify_derivations(reading.derivations, timeout=20)
+    # Three times `make verify`'s time limit: a loaded machine (seven jobs on two cores) must
+    # not turn a slow proof into an error.
+    report = verify_derivations(reading.derivations, timeout=30)
     outcomes = {(o.step.source_line, o.step.where): o for o in report.outcomes}
     return reading, report, outcomes
 
