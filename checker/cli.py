@@ -212,6 +212,7 @@ def verify(args, derivations, readings=()) -> int:
     """Check the derivations, write every report asked for; `readings` are notes files read."""
     if getattr(args, "step", None) and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
+    args.notes_pages = tuple(notes_page(reading) for reading in readings)
     outputs = [(path, output_format(path, args.format)) for path in args.output]
     for path, _ in outputs:  # fail before the run, not after it
         try:
@@ -237,6 +238,24 @@ def verify(args, derivations, readings=()) -> int:
         stream.write(text)
         unread = unread or bool(reading.unexplained)
     return ExitCode.OK if report.passed and not unread else ExitCode.FAILED
+
+
+def notes_page(reading):
+    """What the HTML report needs of a notes file: its text, blocks, and every sign's step."""
+    from .reports.notes_view import Mark, NotesPage
+
+    marks = tuple(
+        Mark(
+            r.pos,
+            f"{reading.path}:{r.line}:{r.column}",
+            r.status,
+            r.derivation,
+            r.step.number if r.step is not None else 0,
+            r.error,
+        )
+        for r in reading.readings
+    )
+    return NotesPage(reading.path, reading.text, reading.blocks, marks)
 
 
 def read_all(args) -> list:
@@ -393,7 +412,7 @@ def render(report, form: str, args, quiet: bool | None = None, stdout: bool = Fa
     if form == "html":
         from .reports.html import render_html
 
-        return render_html(report)
+        return render_html(report, getattr(args, "notes_pages", ()))
     if form == "junit":
         from .reports.junit import render_junit
 

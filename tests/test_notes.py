@@ -470,3 +470,19 @@ def test_github_annotations_and_junit_point_at_the_markdown_line(tmp_path, monke
     out = capsys.readouterr().out
     assert f"::error file={os.path.relpath(path)},line=14," in out
     assert f'file="{os.path.relpath(path)}" line="14"' in junit.read_text()
+
+
+def test_the_html_report_shows_the_notes_with_a_mark_beside_every_equals_sign(tmp_path):
+    from checker import cli
+
+    path = tmp_path / "slip.md"
+    path.write_text(SLIP + "\n<script>alert(1)</script> and [a](javascript:alert(1))\n")
+    page = tmp_path / "report.html"
+    assert cli.main(["check", "-q", "--timeout", "20", "-o", str(page), str(path)]) == 1
+    html = page.read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a class="mark proved" href="#planted-step-1"' in html
+    assert '<a class="mark refuted failing" href="#planted-step-2"' in html
+    assert html.count('<div class="notes-math failing">') == 1
+    assert html.count('<div class="notes-math">') == 1

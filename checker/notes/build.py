@@ -71,6 +71,8 @@ class NotesReading:
     readings: list[Reading]
     derivations: list[Derivation]
     scopes: list[Scope]
+    text: str = ""
+    blocks: tuple[tuple[int, int], ...] = ()  # the display-math blocks' content offsets
 
     @property
     def not_read(self) -> list[Reading]:
@@ -142,7 +144,8 @@ def read_notes(path: str, display: str | None = None) -> NotesReading:
     for reading in readings:
         interpret(source, reading)
     derivations = assemble(source, file, name, readings, scopes, headings)
-    return NotesReading(name, readings, derivations, scopes)
+    blocks = tuple((m.start, m.end) for m in maths)
+    return NotesReading(name, readings, derivations, scopes, text, blocks)
 
 
 def notes_derivations(path: str) -> list[Derivation]:
