@@ -486,3 +486,22 @@ def test_the_html_report_shows_the_notes_with_a_mark_beside_every_equals_sign(tm
     assert '<a class="mark refuted failing" href="#planted-step-2"' in html
     assert html.count('<div class="notes-math failing">') == 1
     assert html.count('<div class="notes-math">') == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("$$" + "a = " * 6000 + "a$$\n", "over 5000 equals signs; split the notes"),
+        ("$$\\sum_{i=1}^{40} \\sum_{j=1}^{40} x_i x_j = 0$$\n",
+         "over 1000 terms of sums written out in one expression"),
+    ],
+)  # fmt: skip
+def test_work_without_end_is_refused_quickly(tmp_path, text, message):
+    start = time.monotonic()
+    try:
+        r = notes(tmp_path, text)
+        errors = [x.error for x in r.readings if x.error]
+    except NotesError as error:
+        errors = [str(error)]
+    assert any(e.endswith(message) for e in errors), errors
+    assert time.monotonic() - start < 30

@@ -31,6 +31,7 @@ from .parser import ARROWS, parse
 from .tokens import NotesError, Source, Token, tokenize
 
 SIDE = {"neq", "ne", "<", ">", "leq", "le", "geq", "ge"}
+MAX_SIGNS = 5000  # equals signs in one notes file; past that it is not notes
 
 
 @dataclass
@@ -180,12 +181,22 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
             if not s.relations and s.continued:
                 positions.append(s.pos)
         blocks.append((math, scope, shape, used, ""))
-    positions.sort()
+    if len(positions) > MAX_SIGNS:
+        raise NotesError(f"{source.name}: over {MAX_SIGNS} equals signs; split the notes")
+    ranks: dict[int, tuple[int, int, int]] = {}
+    previous_line, count = 0, 0
+    for p in sorted(positions):  # each sign's rank on its line, once
+        line, column = source.line_col(p)
+        count = count + 1 if line == previous_line else 1
+        previous_line = line
+        ranks[p] = (line, column, count)
 
     def rank(pos: int) -> tuple[int, int, int]:
+        if pos in ranks:
+            return ranks[pos]
         line, column = source.line_col(pos)
-        same = [p for p in positions if source.line_col(p)[0] == line and p <= pos]
-        return line, column, max(len(same), 1)
+        before = [r for p, r in ranks.items() if p <= pos and r[0] == line]
+        return line, column, max((r[2] for r in before), default=1)
 
     def rule_for(pos: int) -> LineRule | None:
         line, _, sign = rank(pos)

@@ -194,11 +194,13 @@ def collapse(value):
 class Parser:
     """One expression of the notes: `Parser(source, tokens, env).read()` is its SymPy value."""
 
-    def __init__(self, source: Source, tokens: list[Token], env: Env, end_pos: int | None = None):
+    def __init__(self, source: Source, tokens: list[Token], env: Env, work: list | None = None):
         self.source = source
         self.tokens, self.remarks = transparent(tokens)
         self.env = env
         self.depth = 0
+        self.work = [0] if work is None else work  # terms written out, shared with inner parsers
+        end_pos = None
         self.end_pos = end_pos if end_pos is not None else (tokens[-1].pos + 1 if tokens else 0)
 
     # --- helpers -------------------------------------------------------------------------
@@ -652,7 +654,7 @@ class Parser:
                 )
         out = []
         for group in groups:
-            value = Parser(self.source, group, self.env).expression_in(bound)
+            value = Parser(self.source, group, self.env, self.work).expression_in(bound)
             if not (value.is_integer or value.is_Integer):
                 raise self.error_at(
                     group[0],
@@ -721,7 +723,7 @@ class Parser:
     def sub_parse(self, tokens: list[Token], bound: dict):
         if not tokens:
             raise self.error(0, "an empty group {}")
-        inner = Parser(self.source, tokens, self.env)
+        inner = Parser(self.source, tokens, self.env, self.work)
         inner.depth = self.depth + 1
         if inner.depth > MAX_DEPTH:
             raise inner.error(0, f"groups nested over {MAX_DEPTH} deep")
@@ -767,7 +769,7 @@ class Parser:
                 if var_tokens[-1].kind != "number":
                     raise self.error_at(var_tokens[-1], "expected a number as the variable's power")
                 power, var_tokens = int(var_tokens[-1].text), var_tokens[:-2]
-            inner = Parser(self.source, var_tokens, self.env)
+            inner = Parser(self.source, var_tokens, self.env, self.work)
             p, variable = inner.name(0, bound, 0)
             if p != len(inner.tokens):
                 raise inner.error(
@@ -848,8 +850,8 @@ class Parser:
         elif sub[1].is_("char", "="):
             if sup is None:
                 raise self.error(start, f"\\{kind}_{{{name}=…}} needs an upper limit ^{{…}}")
-            low = Parser(self.source, sub[2:], self.env).expression_in(bound)
-            high = Parser(self.source, sup, self.env).expression_in(bound)
+            low = Parser(self.source, sub[2:], self.env, self.work).expression_in(bound)
+            high = Parser(self.source, sup, self.env, self.work).expression_in(bound)
         elif sub[1].kind == "cmd" and sub[1].text in ("neq", "ne"):
             declared = self.env.names.get(name)
             if not isinstance(declared, Index):
@@ -859,7 +861,7 @@ class Parser:
                     f'declare it, e.g. [indices] {name} = [1, "K"]',
                 )
             low, high = declared.low, declared.high
-            except_ = Parser(self.source, sub[2:], self.env).expression_in(bound)
+            except_ = Parser(self.source, sub[2:], self.env, self.work).expression_in(bound)
         else:
             raise self.error_at(
                 sub[1], f"expected = or \\neq after the index of {symbol}, found {sub[1].shown()}"
@@ -885,8 +887,9 @@ class Parser:
         return pos, -value if negative else value
 
     def written_out(self, pos, kind, name, low, high, except_, bound, bars):
-        if high - low + 1 > MAX_TERMS:
-            raise self.error(pos, f"a sum of over {MAX_TERMS} terms written out")
+        self.work[0] += max(high - low + 1, 1)
+        if self.work[0] > MAX_TERMS:
+            raise self.error(pos, f"over {MAX_TERMS} terms of sums written out in one expression")
         if except_ is not None and not except_.is_Integer:
             raise self.error(pos, "\\neq with numeric limits needs a number on its right")
         terms, end = [], None
