@@ -39,6 +39,9 @@ def read(latex: str, raw=None):
 
 
 READS = [  # (LaTeX, SymPy as printed), one line per construct
+    ("\\sum_{j=1}^{K} u_j", "Sum(u[j], (j, 1, K))"),
+    ("\\dfrac{a}{b}", "a/b"),
+    ("\\sigma'(2z)", "Subs(Derivative(σ(_t), _t), _t, 2*z)"),
     ("\\frac{a}{b}", "a/b"),
     ("a \\cdot b", "a*b"),
     ("a \\times b", "a*b"),
