@@ -508,3 +508,12 @@ def test_work_without_end_is_refused_quickly(tmp_path, text, message):
         errors = [str(error)]
     assert any(e.endswith(message) for e in errors), errors
     assert time.monotonic() - start < 30
+
+
+def test_an_inequality_beside_a_chain_is_listed_on_it_not_dropped(tmp_path):
+    text = "$$\\begin{aligned} a &= b \\quad x > 0 \\\\ &= c \\end{aligned}$$\n"
+    remark = (
+        "beside this chain, x > 0 (notes.md:1:32) is not read as a side condition (only "
+        "k \\neq m between two indices is)"
+    )
+    assert [r.remarks for r in notes(tmp_path, text).readings] == [[remark], [remark]]

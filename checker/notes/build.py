@@ -208,6 +208,7 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
     pending = None  # a dangling arrow: (lhs tokens, arrow token, chain)
     chain_count = 0
     conditions_of: dict[int, list] = {}
+    unread_sides: dict[int, list] = {}
 
     def claim(lhs, rhs, relation: Token | None, pos, scope, chain, remark=""):
         line, column, sign = rank(pos)
@@ -242,7 +243,13 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
             atoms = s.atoms
             kinds = [relation_kind(t) for t in relations]
             if relations and all(k == "side" for k in kinds):
-                side_condition(source, s, scope, memory, conditions_of, readings, rank)
+                if not side_condition(source, s, scope, memory, conditions_of):
+                    chain = memory[s.box][1] if s.box in memory else -1
+                    text = written(source, [t for atom in s.atoms for t in atom] + relations)
+                    unread_sides.setdefault(chain, []).append(
+                        f"beside this chain, {text} ({source.where(s.pos)}) is not read as a "
+                        "side condition (only k \\neq m between two indices is)"
+                    )
                 continue
             if not relations:
                 if pending is not None and s.box == 0:
@@ -326,6 +333,8 @@ def chains(source: Source, maths: list[Math], scopes: list[Scope], rules) -> lis
             source.where(arrow.pos) + f": nothing follows {arrow.shown()}",
             "not read",
         )
+    for reading in readings:
+        reading.remarks.extend(unread_sides.get(reading.chain, []))
     readings.sort(key=lambda r: r.pos)
     return readings
 
@@ -345,8 +354,8 @@ def all_definitions(s: Statement, relations, rule_for) -> bool:
     return bool(found) and all(r is not None and r.definition for r in found)
 
 
-def side_condition(source, s, scope, memory, conditions_of, readings, rank) -> None:
-    """k ≠ m beside a chain: a side condition of the chain it stands in (or the next)."""
+def side_condition(source, s, scope, memory, conditions_of) -> bool:
+    """k ≠ m beside a chain: a side condition of the chain it stands in; False if not read."""
     if len(s.relations) == 1 and s.relations[0].text in ("neq", "ne"):
         try:
             k, _ = parse(source, s.atoms[0], scope.env)
@@ -356,8 +365,8 @@ def side_condition(source, s, scope, memory, conditions_of, readings, rank) -> N
         if k is not None and k.is_Symbol and m.is_Symbol and k.is_integer and m.is_integer:
             chain = memory[s.box][1] if s.box in memory else -1
             conditions_of.setdefault(chain, []).append((k, m))
-            return
-    # Other relations beside a chain are not claims; they are listed, not checked.
+            return True
+    return False  # other relations beside a chain are not claims: listed on it, not checked
 
 
 def written(source: Source, tokens: list[Token]) -> str:
