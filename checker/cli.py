@@ -270,7 +270,8 @@ def notes_summary(reading) -> str:
     read = sum(r.read for r in reading.readings)
     skipped = sum(r.status == "skipped" for r in reading.readings)
     lines = [
-        f"{reading.path}: {total} equals signs, {read} read, {skipped} skipped by the "
+        f"{reading.path}: {total} equals sign{'' if total == 1 else 's'}, {read} read, "
+        f"{skipped} skipped by the "
         f"declaration, {total - read - skipped} not read"
     ]
     lines.extend(

@@ -517,3 +517,57 @@ def test_an_inequality_beside_a_chain_is_listed_on_it_not_dropped(tmp_path):
         "k \\neq m between two indices is)"
     )
     assert [r.remarks for r in notes(tmp_path, text).readings] == [[remark], [remark]]
+
+
+FUZZ = [
+    "x", "y", "e", "d", "k", "1", "0.5", "+", "-", "=", "^", "_", "{", "}", "(", ")", "[", "]",
+    "|", ",", "&", "\\\\", "'", "\\frac", "\\sum", "\\log", "\\sqrt", "\\hat", "\\sigma",
+    "\\cdot", "\\left", "\\right", "\\quad", "\\boxed", "\\Rightarrow", "\\neq", "<",
+    "\\partial", "\\delta", "\\text", "\\max", "\\circ", "T", "\\begin{aligned}",
+    "\\end{aligned}", "z_k", "\\sum_{k \\neq m}", "\\frac{d}{dx}", "x^T y",
+]  # fmt: skip
+FUZZ_HEAD = (
+    '```derivcheck\n[sizes]\nK = [2, 4]\n[indices]\nk = [1, "K"]\nm = [1, "K"]\n'
+    '[symbols]\nz = {shape = ["K"]}\nx = {shape = [2]}\ny = {shape = [2]}\n```\n\n'
+)
+
+
+def test_random_latex_is_read_or_refused_with_a_located_error(tmp_path):
+    import random
+
+    rng = random.Random(0)
+    start = time.monotonic()
+    for n in range(400):
+        body = " ".join(rng.choice(FUZZ) for _ in range(rng.randint(1, 20)))
+        try:
+            r = notes(tmp_path, (FUZZ_HEAD if n % 2 else "") + f"$${body}$$\n")
+        except NotesError as error:
+            assert str(error).startswith("notes.md:"), (body, str(error))
+            continue
+        for reading in r.readings:
+            assert reading.read or reading.error.startswith("notes.md:"), (body, reading.error)
+    assert time.monotonic() - start < 120
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ('assume = "x"', "notes.md:2: assume must be an array, got 'x'"),
+        ("assume = [1]", "notes.md:2: every entry of assume must be a string"),
+        ("[define]\nx = 1", "notes.md:2: every value of define must be a LaTeX string"),
+        ("reset = 1", "notes.md:2: reset must be true or false, got 1"),
+        ("[symbols]\nx = {shape = [0]}", "notes.md:1: the shape of x must hold sizes ≥ 1 or "
+         "declared sizes"),
+        ("[symbols]\nx = 3", "notes.md:1: the symbol 'x' needs a table, e.g. {domain = [0, 1]}"),
+        ("[symbols]\nx = {domain = [1, 0]}", "notes.md:1: the domain of x must be [low, high] "
+         "with low < high"),
+        ('[indices]\nj = [1, "K"]', "notes.md:1: index j: 'K' is neither a number nor a declared "
+         "size (declare it in [sizes], e.g. K = [2, 12])"),
+        ('[functions]\nf = "nope"', "notes.md:1: the function f = 'nope'; known: arccos, "
+         "arcsin, arctan, cos, cosh, exp, log, sigmoid, sin, sinh, tan, tanh"),
+    ],
+)  # fmt: skip
+def test_a_declaration_of_the_wrong_type_is_a_located_error(tmp_path, block, message):
+    with pytest.raises(NotesError) as error:
+        notes(tmp_path, f"```derivcheck\n{block}\n```\n\n$$a = a$$\n")
+    assert str(error.value) == message

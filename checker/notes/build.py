@@ -131,7 +131,14 @@ def read_notes(path: str, display: str | None = None) -> NotesReading:
     raw: dict = {}
     for number, block in enumerate(blocks, 1):
         raw = merged(raw, block.data)
-        scopes.append(resolve(number, block.pos, block.origin, raw, source))
+        try:
+            scopes.append(resolve(number, block.pos, block.origin, raw, source))
+        except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError) as error:
+            if isinstance(error, NotesError):
+                raise
+            raise NotesError(
+                f"{block.origin}: the declaration cannot be used ({type(error).__name__}: {error})"
+            ) from None
     headings = [item for item in items if isinstance(item, Heading)]
     maths = [item for item in items if isinstance(item, Math)]
     readings = chains(source, maths, scopes, rules)
@@ -415,6 +422,14 @@ def interpret(source: Source, reading: Reading) -> None:
     except RecursionError:
         reading.status = "not read"
         reading.error = f"{source.where(reading.pos)}: nested too deeply to read"
+        return
+    except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError) as error:
+        # SymPy refusing what the parser built (a shape it cannot take): said, never skipped
+        reading.status = "not read"
+        reading.error = (
+            f"{source.where(reading.pos)}: could not build the expression "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})"
+        )
         return
     reading.lhs, reading.rhs = lhs, rhs
     reading.remarks.extend(r for r in left + right if r not in reading.remarks)

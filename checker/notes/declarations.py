@@ -62,6 +62,13 @@ KNOWN_KEYS = {
     "name", "title", "reset", "assume", "aliases", "log", "defaults", "symbols", "indices",
     "sizes", "functions", "define", "lines", "at_line", "forget",
 }  # fmt: skip
+TYPES = {
+    "name": str, "title": str, "reset": bool, "assume": list, "aliases": dict, "log": (str, int),
+    "defaults": bool, "symbols": dict, "indices": dict, "sizes": dict, "functions": dict,
+    "define": dict, "lines": list, "forget": list,
+}  # fmt: skip
+KIND_NAMES = {str: "a string", bool: "true or false", list: "an array", dict: "a table",
+              int: "a whole number"}  # fmt: skip
 LINE_KEYS = {"line", "sign", "definition", "skip", "expect", "corrected", "note"}
 
 
@@ -119,6 +126,18 @@ def parse_block(text: str, origin: str, first_line: int, extra: tuple = ()) -> d
         if found:
             message = message[: found.start()] + f"(at column {found.group(2)})"
         raise NotesError(f"{origin}:{line}: the derivcheck block is not TOML: {message}") from None
+    for key, kind in TYPES.items():
+        if key in data and not isinstance(data[key], kind):
+            names = " or ".join(
+                KIND_NAMES[k] for k in (kind if isinstance(kind, tuple) else (kind,))
+            )
+            raise NotesError(f"{origin}:{first_line}: {key} must be {names}, got {data[key]!r}")
+    for key in ("assume", "forget"):
+        if any(not isinstance(item, str) for item in data.get(key, [])):
+            raise NotesError(f"{origin}:{first_line}: every entry of {key} must be a string")
+    for key in ("aliases", "define"):
+        if any(not isinstance(v, str) for v in data.get(key, {}).values()):
+            raise NotesError(f"{origin}:{first_line}: every value of {key} must be a LaTeX string")
     unknown = sorted(set(data) - KNOWN_KEYS - set(extra))
     if unknown:
         raise NotesError(
@@ -314,6 +333,10 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
             env.names[key] = Vector(matrix, start)
             domains.update({s: domain for s in matrix})
         else:
+            if any(isinstance(n, bool) or (isinstance(n, int) and n < 1) for n in shape):
+                raise NotesError(
+                    f"{origin}: the shape of {text} must hold sizes ≥ 1 or declared sizes"
+                )
             dims = tuple(size_of(n, f"the shape of {text}") for n in shape)
             base = sympy.IndexedBase(py, real=True)
             env.names[key] = Indexed(base, len(dims))
