@@ -571,3 +571,11 @@ def test_a_declaration_of_the_wrong_type_is_a_located_error(tmp_path, block, mes
     with pytest.raises(NotesError) as error:
         notes(tmp_path, f"```derivcheck\n{block}\n```\n\n$$a = a$$\n")
     assert str(error.value) == message
+
+
+def test_an_alias_of_a_letter_leaves_the_accented_names_alone(tmp_path):
+    text = (
+        '```derivcheck\naliases = {y = "q"}\n[symbols]\n"\\\\hat{y}" = {}\n```\n\n'
+        "$$y + \\hat{y} + \\hat y = 1$$\n"
+    )
+    assert [str(r.lhs) for r in notes(tmp_path, text).readings] == ["q + 2*yhat"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .parser import is_relation
-from .tokens import NotesError, Source, Token
+from .parser import ACCENTS, is_relation
+from .tokens import Source, Token
 
 ENVIRONMENTS = {
     "aligned", "align", "align*", "equation", "equation*", "gathered", "gather", "gather*",
@@ -278,15 +278,8 @@ def apply_aliases(tokens: list[Token], aliases) -> tuple[list[Token], list[tuple
             if len(window) == n and all(
                 a.kind == b.kind and a.text == b.text for a, b in zip(window, pattern)
             ):
-                follows = tokens[i + n] if i + n < len(tokens) else None
-                if (
-                    n == 1
-                    and pattern[0].kind == "letter"
-                    and follows is not None
-                    and follows.kind == "cmd"
-                    and follows.text in ("hat", "bar")
-                ):
-                    continue
+                if n == 1 and pattern[0].kind == "letter" and accented(tokens, i):
+                    continue  # the y of \hat{y} is another name
                 start, stop = window[0].pos, window[-1].end
                 out.extend(Token(t.kind, t.text, start, stop) for t in replacement)
                 used.append((start, stop, text))
@@ -298,5 +291,14 @@ def apply_aliases(tokens: list[Token], aliases) -> tuple[list[Token], list[tuple
     return out, used
 
 
-def not_notes(message: str) -> NotesError:
-    return NotesError(message)
+def accented(tokens: list[Token], i: int) -> bool:
+    r"""Whether the letter at i is inside an accent: \hat y, \hat{y}, \mathbf{x}."""
+    before = tokens[i - 1] if i >= 1 else None
+    if before is not None and before.kind == "cmd" and before.text in ACCENTS:
+        return True
+    return (
+        i >= 2
+        and tokens[i - 1].is_("char", "{")
+        and tokens[i - 2].kind == "cmd"
+        and tokens[i - 2].text in ACCENTS
+    )
