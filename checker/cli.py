@@ -237,6 +237,12 @@ def verify(args, derivations, readings=()) -> int:
         stream = sys.stdout if not outputs and (args.format or "text") == "text" else sys.stderr
         stream.write(text)
         unread = unread or bool(reading.unexplained)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            from .reports.github import escape
+
+            for r in reading.unexplained:
+                where = f"file={escape(reading.path, True)},line={r.line},col={r.column}"
+                sys.stdout.write(f"::error {where},title=not read::{escape(r.error)}\n")
     return ExitCode.OK if report.passed and not unread else ExitCode.FAILED
 
 

@@ -454,6 +454,11 @@ def test_an_equals_sign_not_read_fails_the_check_and_a_bad_file_is_a_usage_error
     assert cli.main(["check", "-q", "--timeout", "20", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"{path}: 2 equals signs, 1 read, 0 skipped by the declaration, 1 not read" in out
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GITHUB_ACTIONS", "true")
+        assert cli.main(["check", "-q", "--timeout", "20", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"::error file={str(path).replace(':', '%3A')},line=3,col=5,title=not read::" in out
     assert cli.main(["read", str(tmp_path / "missing.md")]) == 2
     path.write_text("```derivcheck\nname = \n```\n")
     assert cli.main(["check", str(path)]) == 2
