@@ -93,6 +93,8 @@ READS = [  # (LaTeX, SymPy as printed), one line per construct
     ("\\boxed{x + 1}", "x + 1"),
 ]
 REFUSES = [  # (LaTeX, the located message), one line per case
+    ("x^2^3", "notes.md:1:4: a double superscript; write x^{a^b} or (x^a)^b"),
+    ("2 3", "notes.md:1:3: two numbers side by side (2 3); write \\cdot between them"),
     (
         "\\sum_j x_j",
         'notes.md:1:8: x_j is not declared; declare x indexed (e.g. "x" = {shape = ["K"]}) or "x_j" as a symbol',  # noqa: E501

@@ -292,6 +292,13 @@ class Parser:
                 )
                 pos = after
             else:
+                before = self.tokens[pos - 1]
+                if t.kind == "number" and before.kind == "number":
+                    raise self.error(
+                        pos,
+                        f"two numbers side by side ({before.text} {t.text}); "
+                        "write \\cdot between them",
+                    )
                 pos, value = self.factor(pos, bound, bars)  # juxtaposition is a product
                 factors.append(value)
         return pos, negative, factors
@@ -320,9 +327,13 @@ class Parser:
         if t.kind == "cmd" and t.text in ("sum", "prod"):
             return self.big_operator(pos, bound, bars)
         pos, value = self.atom(pos, bound, bars)
+        powered = False
         while (t := self.peek(pos)) is not None:
             if t.is_("char", "^"):
+                if powered:
+                    raise self.error(pos, "a double superscript; write x^{a^b} or (x^a)^b")
                 pos, value = self.power(pos + 1, value, bound)
+                powered = True
             elif t.is_("char", "!"):
                 value, pos = sympy.factorial(value), pos + 1
             elif t.is_("char", "_"):
