@@ -33,7 +33,7 @@ FUNCTIONS = {
     "tan": sympy.tan, "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
     "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan,
 }  # fmt: skip
-NAMED = {"sigmoid": sigmoid, **{k: v for k, v in FUNCTIONS.items() if k != "ln"}}
+NAMED_FUNCTIONS = {"sigmoid": sigmoid, **{k: v for k, v in FUNCTIONS.items() if k != "ln"}}
 RELATIONS = {"=", "<", ">"}
 RELATION_CMDS = {
     "neq", "ne", "leq", "le", "geq", "ge", "approx", "equiv", "Rightarrow", "rightarrow",
@@ -200,8 +200,7 @@ class Parser:
         self.env = env
         self.depth = 0
         self.work = [0] if work is None else work  # terms written out, shared with inner parsers
-        end_pos = None
-        self.end_pos = end_pos if end_pos is not None else (tokens[-1].pos + 1 if tokens else 0)
+        self.end_pos = tokens[-1].end if tokens else 0  # where "the end of the expression" is
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -988,6 +987,3 @@ def parse(source: Source, tokens: list[Token], env: Env):
     parser = Parser(source, tokens, env)
     value = parser.read()
     return value, parser.remarks
-
-
-NAMED_FUNCTIONS = NAMED
