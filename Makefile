@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The derivation modules, then the notes as written (NOTES_ARGS: options for the notes' run).
 verify: $(STAMP)
 	$(BIN)/derivcheck verify $(VERIFY_ARGS)
+	$(BIN)/derivcheck check notes/softmax_notes.md $(NOTES_ARGS)
 
 mutation: $(STAMP)
 	$(BIN)/derivcheck mutate

@@ -1,4 +1,5 @@
-"""The command line: `derivcheck verify`, `explain`, `list`, `mutate`; the only module doing I/O."""
+"""The command line: `derivcheck verify`, `check`, `read`, `explain`, `list`, `mutate`; the only
+module doing I/O."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from enum import IntEnum
 
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from .notes import NotesError
 from .run.api import MAX_TIMEOUT
 from .run.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .sources.loader import LoadError, builtin, first_line, load_path, select
@@ -50,15 +52,17 @@ FORMATS = ("text", "json", "html", "junit", "markdown")
 SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit", ".md": "markdown"}
 
 
-def run_options(command: argparse.ArgumentParser) -> None:
-    """The options `verify` and `explain` share: where derivations come from, how to sample."""
-    command.add_argument(
-        "--path",
-        action="append",
-        default=[],
-        metavar="FILE.py",
-        help="check the derivations defined in this Python file",
-    )
+def run_options(command: argparse.ArgumentParser, paths: bool = True) -> None:
+    """The options `verify`, `check` and `explain` share: where derivations come from, how to
+    sample."""
+    if paths:
+        command.add_argument(
+            "--path",
+            action="append",
+            default=[],
+            metavar="FILE.py",
+            help="check the derivations defined in this Python file",
+        )
     command.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     command.add_argument(
         "--points",
@@ -121,31 +125,21 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check only step N (repeatable)",
     )
-    verify.add_argument(
-        "--format",
-        choices=FORMATS,
-        help="report format (default text; for -o FILE, from its suffix: .json .html .xml .md)",
-    )
-    verify.add_argument(
-        "-o",
-        "--output",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="write the report to FILE (repeatable: one run, several reports)",
-    )
-    verify.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail on 'confirmed' too: every step needs a symbolic proof",
-    )
-    verify.add_argument("-v", "--verbose", action="store_true", help="every method's detail")
-    verify.add_argument(
-        "-q", "--quiet", action="store_true", help="only the failures and the summary line"
-    )
+    report_options(verify)
+    check = commands.add_parser("check", help="check every equals sign of Markdown notes")
+    check.add_argument("notes", nargs="+", metavar="NOTES.md", help="Markdown + LaTeX notes")
+    run_options(check, paths=False)
+    report_options(check)
+    read = commands.add_parser("read", help="how every equals sign of notes is read")
+    read.add_argument("notes", nargs="+", metavar="NOTES.md", help="Markdown + LaTeX notes")
+    read.add_argument("--debug", action="store_true", help="show tracebacks")
     explain = commands.add_parser("explain", help="the full story of one step")
-    explain.add_argument("names", nargs=1, metavar="NAME", help="the derivation")
-    explain.add_argument("number", metavar="STEP", type=positive_int, help="the step's number")
+    explain.add_argument(
+        "names", nargs=1, metavar="NAME", help="the derivation, or a notes file (NOTES.md)"
+    )
+    explain.add_argument(
+        "number", metavar="STEP", type=positive_int, help="the step's number (notes: the LINE)"
+    )
     run_options(explain)
     listing = commands.add_parser("list", help="list the derivations")
     listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
@@ -156,6 +150,32 @@ def parser() -> argparse.ArgumentParser:
         "--cache-dir", metavar="DIR", default=os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR
     )
     return top
+
+
+def report_options(command: argparse.ArgumentParser) -> None:
+    """The options `verify` and `check` share: the report's form and the verdicts' bar."""
+    command.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="report format (default text; for -o FILE, from its suffix: .json .html .xml .md)",
+    )
+    command.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write the report to FILE (repeatable: one run, several reports)",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on 'confirmed' too: every step needs a symbolic proof",
+    )
+    command.add_argument("-v", "--verbose", action="store_true", help="every method's detail")
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="only the failures and the summary line"
+    )
 
 
 def add_mutate(commands) -> None:
@@ -190,6 +210,8 @@ def add_mutate(commands) -> None:
 
 
 def gather(args) -> list:
+    if args.command in ("check", "read") or is_notes(args):
+        return []
     if args.path:
         paths = list(dict.fromkeys(os.path.realpath(p) for p in args.path))  # each file once
         available = [d for path in paths for d in load_path(path)]
@@ -203,7 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return run(args)
-    except LoadError as error:  # its text may quote a user's file: no escape sequence passes
+    except (
+        LoadError,
+        NotesError,
+    ) as error:  # its text may quote a user's file: no escape sequence passes
         from .reports.text import printable
 
         print(f"derivcheck: error: {printable(str(error))}", file=sys.stderr)
@@ -222,9 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERNAL
 
 
+def is_notes(args) -> bool:
+    return args.command == "explain" and args.names[0].lower().endswith((".md", ".markdown"))
+
+
 def run(args) -> int:
     if args.command == "cache":
         return clear_cache(args)
+    if args.command == "read":
+        return read_command(args)
+    if args.command == "check" or is_notes(args):
+        return check_notes(args)
     derivations = gather(args)
     if args.command == "list":
         from .reports.text import printable
@@ -237,15 +270,21 @@ def run(args) -> int:
         return explain(args, derivations)
     if args.command == "mutate":
         return mutate(args, derivations)
-    if args.step and len(derivations) != 1:
+    return verify(args, derivations)
+
+
+def verify(args, derivations, readings=()) -> int:
+    """Check the derivations, write every report asked for; `readings` are notes files read."""
+    if getattr(args, "step", None) and len(derivations) != 1:
         raise LoadError("--step needs exactly one derivation NAME")
+    args.notes_pages = tuple(notes_page(reading) for reading in readings)
     outputs = [(path, output_format(path, args.format)) for path in args.output]
     for path, _ in outputs:  # fail before the run, not after it
         try:
             open(path, "a", encoding="utf-8").close()
         except OSError as error:
             raise LoadError(f"cannot write the report to {path}: {error.strerror}") from None
-    report = check(args, derivations, set(args.step) or None)
+    report = check(args, derivations, set(getattr(args, "step", [])) or None)
     for path, form in outputs:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render(report, form, args))
@@ -257,7 +296,136 @@ def run(args) -> int:
         from .reports.github import render_annotations
 
         sys.stdout.write(render_annotations(report))
-    return ExitCode.OK if report.passed else ExitCode.FAILED
+    unread = False
+    for reading in readings:  # the notes' equals signs not read: listed, and they fail the run
+        text = notes_summary(reading)
+        stream = sys.stdout if not outputs and (args.format or "text") == "text" else sys.stderr
+        stream.write(text)
+        unread = unread or bool(reading.unexplained)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            from .reports.github import escape
+
+            for r in reading.unexplained:
+                where = f"file={escape(reading.path, True)},line={r.line},col={r.column}"
+                sys.stdout.write(f"::error {where},title=not read::{escape(r.error)}\n")
+    return ExitCode.OK if report.passed and not unread else ExitCode.FAILED
+
+
+def notes_page(reading):
+    """What the HTML report needs of a notes file: its text, blocks, and every sign's step."""
+    from .reports.notes_view import Mark, NotesPage
+
+    marks = tuple(
+        Mark(
+            r.pos,
+            f"{reading.path}:{r.line}:{r.column}",
+            r.status,
+            r.derivation,
+            r.step.number if r.step is not None else 0,
+            r.error,
+        )
+        for r in reading.readings
+    )
+    return NotesPage(reading.path, reading.text, reading.blocks, marks)
+
+
+def read_all(args) -> list:
+    from .notes import read_notes
+
+    return [read_notes(path) for path in dict.fromkeys(args.notes)]
+
+
+def notes_summary(reading) -> str:
+    """How many equals signs of a notes file were read, and each one that was not, with why."""
+    total = len(reading.readings)
+    read = sum(r.read for r in reading.readings)
+    skipped = sum(r.status == "skipped" for r in reading.readings)
+    lines = [
+        f"{reading.path}: {total} equals sign{'' if total == 1 else 's'}, {read} read, "
+        f"{skipped} skipped by the "
+        f"declaration, {total - read - skipped} not read"
+    ]
+    lines.extend(
+        f"  {r.error}"
+        if r.status == "not read"
+        else f"  {reading.path}:{r.line}:{r.column}: {r.error}"
+        for r in reading.not_read
+    )
+    return "\n".join(lines) + "\n"
+
+
+def check_notes(args) -> int:
+    if args.command == "explain":
+        args.notes = args.names
+    readings = read_all(args)
+    derivations = [d for reading in readings for d in reading.derivations]
+    names = [d.name for d in derivations]
+    for name in names:
+        if names.count(name) > 1:
+            raise LoadError(f"two derivations are named {name!r}; give each block its own name")
+    if args.command == "explain":
+        return explain_notes(args, readings[0])
+    if not derivations:
+        for reading in readings:
+            sys.stderr.write(notes_summary(reading))
+        raise LoadError("no claim was read from the notes; see `derivcheck read`")
+    return verify(args, derivations, readings)
+
+
+def explain_notes(args, reading) -> int:
+    """Every step whose equals sign is on the notes' line LINE, each with its whole story."""
+    from .reports.explain import render_explain
+
+    line = args.number
+    on_line = [r for r in reading.readings if r.line == line]
+    if not on_line:
+        raise LoadError(f"{reading.path}:{line}: no equals sign on this line")
+    code = ExitCode.OK
+    for r in on_line:
+        if r.step is None:
+            status = "a definition" if r.status == "definition" else r.status
+            print(f"{reading.path}:{r.line}:{r.column}: {status}: {r.error or r.latex}")
+            continue
+        (derivation,) = [d for d in reading.derivations if d.name == r.derivation]
+        report = check(args, [derivation], {r.step.number}, describe=True)
+        sys.stdout.write(render_explain(report, derivation.name, r.step.number))
+        if not report.passed:
+            code = ExitCode.FAILED
+    return code
+
+
+def read_command(args) -> int:
+    """`derivcheck read`: every equals sign, where it is, both sides as read, or why not."""
+    import sympy
+
+    from .reports.readable import to_text
+
+    code = ExitCode.OK
+    for reading in read_all(args):
+        for r in reading.readings:
+            where = f"{reading.path}:{r.line}:{r.column}"
+            mark = {"claim": "claim", "definition": "definition"}.get(r.status, r.status)
+            rule = r.rule
+            if r.status == "claim" and rule is not None and rule.expect:
+                mark = "claim, expected refuted"
+            print(f"{where} (sign {r.sign}) {mark} · {r.derivation or '-'}")
+            if r.read:
+                print(f"    as written  {to_text(r.latex)}")
+                print(f"    lhs         {sympy.sstr(r.lhs)}")
+                print(f"    rhs         {sympy.sstr(r.rhs)}")
+                for remark in r.remarks:
+                    print(f"    note        {remark}")
+                if r.conditions:
+                    shown = ", ".join(f"{k} ≠ {m}" for k, m in r.conditions)
+                    print(f"    given       {shown}")
+            else:
+                if r.latex:
+                    print(f"    as written  {to_text(r.latex)}")
+                print(f"    not read    {r.error}")
+        sys.stdout.write(notes_summary(reading))
+        if reading.unexplained:
+            code = ExitCode.FAILED
+    return code
 
 
 def clear_cache(args) -> int:
@@ -333,7 +501,7 @@ def render(report, form: str, args, quiet: bool | None = None, stdout: bool = Fa
     if form == "html":
         from .reports.html import render_html
 
-        return render_html(report)
+        return render_html(report, getattr(args, "notes_pages", ()))
     if form == "junit":
         from .reports.junit import render_junit
 

@@ -26,6 +26,7 @@ MAY_IMPORT = {
     "run": {"records", "checks", "indices", "run"},
     "reports": {"records", "reports"},
     "sources": {"records", "sources"},
+    "notes": {"records", "indices", "notes"},  # the records and checker.indices.model
     "mutation": {"records", "checks", "indices", "run", "mutation"},
     "suggest": {"records", "checks", "indices", "run", "mutation", "suggest"},
 }

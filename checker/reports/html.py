@@ -45,7 +45,9 @@ a.mark.failing { outline: 2px solid #c33; } a.mark.expected { background: #b8860
 """
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, notes=()) -> str:
+    """The report; with `notes` (NotesPage records), the notes as written come first, a verdict
+    mark beside every equals sign."""
     status = "passed" if report.passed else "failed"
     body = [
         "<h1>derivcheck report</h1>",
@@ -53,6 +55,13 @@ def render_html(report: Report) -> str:
         f'<p class="summary {status}">{esc(summary_line(report))}</p>',
         contents(report),
     ]
+    css = CSS
+    if notes:
+        from .notes_view import CSS as NOTES_CSS
+        from .notes_view import render_notes
+
+        body.append(render_notes(report, notes, esc, latex_math))
+        css += NOTES_CSS
     for derivation in report.derivations:
         d = derivation.derivation
         body.append(f'<section id="{esc(d.name)}">')
@@ -79,7 +88,7 @@ def render_html(report: Report) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>derivcheck report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>derivcheck report</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
