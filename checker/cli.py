@@ -12,7 +12,8 @@ from enum import IntEnum
 
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .run.api import MAX_TIMEOUT
-from .sources.loader import LoadError, builtin, first_line, load_path, select
+from .sources.config import find_config
+from .sources.loader import LoadError, first_line, load_paths, select
 
 
 class ExitCode(IntEnum):
@@ -42,27 +43,31 @@ SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit", "
 
 def run_options(command: argparse.ArgumentParser) -> None:
     """The options `verify` and `explain` share: where derivations come from, how to sample."""
-    command.add_argument(
-        "--path",
-        action="append",
-        default=[],
-        metavar="FILE.py",
-        help="check the derivations defined in this Python file",
-    )
-    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    path_option(command)
+    command.add_argument("--seed", type=int, help="random seed (default 0)")
     command.add_argument(
         "--points",
         type=positive_int,
-        default=DEFAULT_POINTS,
         help=f"sample points per claim (default {DEFAULT_POINTS})",
     )
     command.add_argument(
         "--timeout",
         type=time_limit,
-        default=DEFAULT_TIMEOUT,
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
     )
     command.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def path_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--path",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PATH",
+        help="check the derivations of these Python files and directories (NAMEs go before "
+        "--path; default: `paths` of [tool.derivcheck] in pyproject.toml)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -109,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("number", metavar="STEP", type=positive_int, help="the step's number")
     run_options(explain)
     listing = commands.add_parser("list", help="list the derivations")
-    listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    path_option(listing)
     add_mutate(commands)
     return top
 
@@ -121,8 +126,8 @@ def add_mutate(commands) -> None:
         "mutate", help="mutation testing: wrong variants of every step must be refuted"
     )
     mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
-    mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
-    mutate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    path_option(mutate)
+    mutate.add_argument("--seed", type=int, help="random seed (default 0)")
     mutate.add_argument(
         "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
     )
@@ -133,12 +138,33 @@ def add_mutate(commands) -> None:
     mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
 
+def configure(args) -> None:
+    """Options not given on the command line from [tool.derivcheck], then the defaults."""
+    config = find_config()
+    if not args.path:
+        if not config.paths:
+            where = config.file or "pyproject.toml"
+            raise LoadError(
+                "no derivations to check: give --path FILE.py or DIRECTORY, or list them "
+                f'in {where} as [tool.derivcheck] paths = ["derivations"]'
+            )
+        args.path = list(config.paths)
+    defaults = {"seed": (config.seed, 0), "points": (config.points, DEFAULT_POINTS),
+                "timeout": (config.timeout, DEFAULT_TIMEOUT)}  # fmt: skip
+    for key, (configured, default) in defaults.items():
+        if hasattr(args, key) and getattr(args, key) is None:
+            setattr(args, key, default if configured is None else configured)
+    if config.timeout is not None and not config.timeout <= MAX_TIMEOUT:
+        raise LoadError(
+            f"{config.file}: [tool.derivcheck] timeout must be at most {MAX_TIMEOUT:g} seconds, "
+            f"got {config.timeout:g}"
+        )
+    if hasattr(args, "strict"):
+        args.strict = args.strict or config.strict
+
+
 def gather(args) -> list:
-    if args.path:
-        paths = list(dict.fromkeys(os.path.realpath(p) for p in args.path))  # each file once
-        available = [d for path in paths for d in load_path(path)]
-    else:
-        available = list(builtin())
+    available = load_paths(args.path)
     names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
     return select(available, names)
 
@@ -165,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args) -> int:
+    configure(args)
     derivations = gather(args)
     if args.command == "list":
         for d in derivations:

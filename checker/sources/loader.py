@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import sys
+import zlib
 from pathlib import Path
 
 from ..model import Derivation
 
+USER_MODULE_PREFIX = "derivcheck_user_"  # the names of modules loaded from paths (run.worker)
+
 
 class LoadError(ValueError):
     """A derivations file or name that cannot be used; the message says why in one line."""
-
-
-def builtin() -> tuple[Derivation, ...]:
-    import derivations
-
-    return derivations.ALL
 
 
 def select(available, names) -> list[Derivation]:
@@ -36,17 +34,73 @@ def select(available, names) -> list[Derivation]:
     return [by_name[n] for n in names]
 
 
+def load_paths(paths) -> list[Derivation]:
+    """The Derivations of several files and directories, each file once, in the order given."""
+    found: list[Derivation] = []
+    for path in dict.fromkeys(os.path.realpath(p) for p in paths):
+        found += [d for d in load_path(path) if d not in found]
+    return found
+
+
 def load_path(path: str) -> list[Derivation]:
-    """Every module-level Derivation of a Python file, in the order they are defined."""
+    """Every module-level Derivation of a Python file, in the order they are defined; of a
+    directory, those of each of its modules (a package's __init__.py first, then by name)."""
     file = Path(path)
     if not file.exists():
-        raise LoadError(f"{path}: no such file")
+        hint = "" if file.suffix == ".py" or os.sep in path else " (derivation NAMEs go first)"
+        raise LoadError(f"{path}: no such file or directory{hint}")
     if file.is_dir():
-        raise LoadError(f"{path}: is a directory; give a Python file of derivations")
+        return load_directory(file, path)
     if file.suffix != ".py":
         raise LoadError(f"{path}: not a Python file (expected a .py module of derivations)")
-    name = f"derivcheck_user_{abs(hash(file.resolve()))}"
-    spec = importlib.util.spec_from_file_location(name, file)
+    name = module_name(file)
+    forget(name)
+    return derivations_of(load_module(name, file, path), path)
+
+
+def module_name(path: Path) -> str:
+    return f"{USER_MODULE_PREFIX}{zlib.crc32(str(path.resolve()).encode())}"
+
+
+def forget(name: str) -> None:
+    """Drop an earlier load of the same path, so a file edited since is read again."""
+    for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[loaded]
+
+
+def load_directory(folder: Path, path: str) -> list[Derivation]:
+    """A package is imported as one (its modules may import each other, relative imports
+    included) under a name of its own; a plain folder's files are modules of their own."""
+    files = sorted(f for f in folder.glob("*.py") if f.name != "__init__.py")
+    found: list[Derivation] = []
+    if (folder / "__init__.py").is_file():
+        name = module_name(folder)
+        forget(name)
+        package = load_module(name, folder / "__init__.py", path, package=folder)
+        modules = [package]
+        for file in files:
+            modules.append(load_module(f"{name}.{file.stem}", file, str(file)))
+    else:
+        modules = []
+        for file in files:
+            forget(module_name(file))
+            modules.append(load_module(module_name(file), file, str(file)))
+    for module in modules:
+        found += [d for d in derivations_of(module, path, empty_ok=True) if d not in found]
+    if not found:
+        raise LoadError(
+            f"{path}: no module in this directory defines a Derivation; build one with "
+            "checker.dsl.derivation(...) at module level"
+        )
+    return found
+
+
+def load_module(name: str, file: Path, path: str, package: Path | None = None):
+    """The module of a file under `name` (workers load it under the same name)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    locations = [str(package)] if package is not None else None
+    spec = importlib.util.spec_from_file_location(name, file, submodule_search_locations=locations)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # workers load the same module under the same name
     try:
@@ -64,13 +118,17 @@ def load_path(path: str) -> list[Derivation]:
         raise LoadError(
             f"{path}{line}: importing it raised {type(error).__name__}: {first_line(str(error))}"
         ) from None
+    return module
+
+
+def derivations_of(module, path: str, empty_ok: bool = False) -> list[Derivation]:
     found: list[Derivation] = []
     for value in vars(module).values():
         candidates = value if isinstance(value, (list, tuple)) else (value,)
         for candidate in candidates:
             if isinstance(candidate, Derivation) and candidate not in found:
                 found.append(candidate)
-    if not found:
+    if not found and not empty_ok:
         raise LoadError(
             f"{path}: defines no Derivation; build one with checker.dsl.derivation(...) "
             "at module level"
