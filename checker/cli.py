@@ -13,7 +13,7 @@ from enum import IntEnum
 from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .run.api import MAX_TIMEOUT
 from .sources.config import find_config
-from .sources.loader import LoadError, first_line, load_paths, select
+from .sources.loader import LoadError, first_line, load_changed, load_paths, select
 
 
 class ExitCode(IntEnum):
@@ -101,6 +101,12 @@ def parser() -> argparse.ArgumentParser:
         help="write the report to FILE (repeatable: one run, several reports)",
     )
     verify.add_argument(
+        "--changed",
+        action="store_true",
+        help="the --path files are a commit's changed files (pre-commit): check the "
+        "derivations they define, skip the others",
+    )
+    verify.add_argument(
         "--strict",
         action="store_true",
         help="fail on 'confirmed' too: every step needs a symbolic proof",
@@ -164,7 +170,18 @@ def configure(args) -> None:
 
 
 def gather(args) -> list:
-    available = load_paths(args.path)
+    if getattr(args, "changed", False):
+        available, skipped = load_changed(args.path)
+        if skipped:
+            print(
+                f"derivcheck: {len(skipped)} changed file(s) define no derivation, skipped: "
+                + ", ".join(os.path.relpath(p) for p in skipped),
+                file=sys.stderr,
+            )
+        if not available:
+            return []
+    else:
+        available = load_paths(args.path)
     names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
     return select(available, names)
 
@@ -193,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(args) -> int:
     configure(args)
     derivations = gather(args)
+    if not derivations:  # --changed, and no changed file is a derivation module
+        print("derivcheck: no derivation among the changed files; nothing to check")
+        return ExitCode.OK
     if args.command == "list":
         for d in derivations:
             title = textwrap.shorten(d.title, 80 - 36, placeholder="…")

@@ -37,9 +37,41 @@ def select(available, names) -> list[Derivation]:
 def load_paths(paths) -> list[Derivation]:
     """The Derivations of several files and directories, each file once, in the order given."""
     found: list[Derivation] = []
-    for path in dict.fromkeys(os.path.realpath(p) for p in paths):
+    unique: dict[str, str] = {}
+    for path in paths:
+        unique.setdefault(os.path.realpath(path), path)  # named as given, in messages
+    for path in unique.values():
         found += [d for d in load_path(path) if d not in found]
     return found
+
+
+def load_changed(paths) -> tuple[list[Derivation], list[str]]:
+    """The Derivations defined in these changed files (a commit's), and the files skipped.
+
+    A file of a package is loaded with its package (relative imports work); a changed module of
+    a package that defines no Derivation itself (a helper) stands for the whole package's.
+    A Python file outside any package that defines none, and any other file, is skipped.
+    """
+    found: list[Derivation] = []
+    skipped: list[str] = []
+    for path in dict.fromkeys(os.path.realpath(p) for p in paths):
+        file = Path(path)
+        if file.suffix != ".py" or not file.is_file():
+            skipped.append(path)
+            continue
+        in_package = (file.parent / "__init__.py").is_file()
+        if in_package:
+            loaded = load_path(str(file.parent))
+        else:
+            forget(module_name(file))
+            module = load_module(module_name(file), file, path)
+            loaded = derivations_of(module, path, empty_ok=True)
+        own = [d for d in loaded if Path(d.source_file).resolve() == file.resolve()]
+        chosen = own or (loaded if in_package else [])
+        if not chosen:
+            skipped.append(path)
+        found += [d for d in chosen if d not in found]
+    return found, skipped
 
 
 def load_path(path: str) -> list[Derivation]:
@@ -96,9 +128,16 @@ def load_directory(folder: Path, path: str) -> list[Derivation]:
 
 
 def load_module(name: str, file: Path, path: str, package: Path | None = None):
-    """The module of a file under `name` (workers load it under the same name)."""
+    """The module of a file under `name` (workers load it under the same name). The folder
+    above its package (its own folder, for a file outside any package) goes on the path, as
+    pytest does, so that a user's module can import the user's other modules by name."""
     if name in sys.modules:
         return sys.modules[name]
+    base = file.resolve().parent
+    while (base / "__init__.py").is_file() and base.parent != base:
+        base = base.parent
+    if str(base) not in sys.path:
+        sys.path.append(str(base))  # after everything else: it shadows nothing installed
     locations = [str(package)] if package is not None else None
     spec = importlib.util.spec_from_file_location(name, file, submodule_search_locations=locations)
     module = importlib.util.module_from_spec(spec)
