@@ -9,6 +9,8 @@ import sympy
 
 from checker import cli, verify_step
 
+pytest_plugins = ["pytester"]  # tests/test_plugin.py runs pytest on a user's files
+
 
 @pytest.fixture(scope="session")
 def warm_pool():
