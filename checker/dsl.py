@@ -87,9 +87,13 @@ def indexed(build, context: IndexContext | None) -> IndexedClaim | None:
         )
         if loose:
             declared = ", ".join(str(s) for s in claim.context.ranges)
+            ranges = ", ".join(f"{i}: {size}" for i, size in claim.context.ranges.items())
+            ranges = f"{{{ranges + ', ' if ranges else ''}{loose[0]}: SIZE}}"
             raise ValueError(
                 f"a step for every K uses the index {loose[0]}, which has no range "
-                f"(declared: {declared})"
+                f"(declared: {declared or 'none'}); give it one in the IndexContext, "
+                f"ranges={ranges}, with the size symbol SIZE (e.g. D, N) and the values it is "
+                "checked at in sizes={SIZE: (1, 3)}"
             )
     return claim
 

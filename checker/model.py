@@ -22,6 +22,7 @@ class Context:
     given: tuple[Any, ...] = ()
     label: str = ""  # which instance this is, e.g. "K=3"
     symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
+    entries: tuple[str, ...] = ()  # a matrix claim's entries, by their index values ("k=1, m=3")
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,16 @@ class ClaimResult:
     seconds: float = 0.0
     checked: tuple[str, str] = ()  # both sides as SymPy prints them, definitions substituted
     proof: IndexProof | None = None  # for the symbolic-K claim of a step: the index rules' proof
+    entries: tuple[str, ...] = ()  # the index values of each matrix entry ("k=1, m=3")
+
+    def where(self, example: Counterexample) -> str:
+        """Where a counterexample stands: the instance, and the entry by its index values."""
+        at = self.label
+        if example.element and self.entries and example.element[0] < len(self.entries):
+            at += f"{'; ' if at else ''}{self.entries[example.element[0]]}"
+        elif example.element:
+            at += f"{', ' if at else ''}entry {list(example.element)}"
+        return at
 
     @property
     def counterexample(self) -> Counterexample | None:

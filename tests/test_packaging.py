@@ -50,17 +50,22 @@ def venv(dist, tmp_path_factory):
     """A fresh virtual environment outside the checkout with the wheel installed."""
     wheel, _ = dist
     folder = tmp_path_factory.mktemp("venv") / "venv"
-    made = sh(sys.executable, "-m", "venv", folder)
+    made = sh(sys.executable, "-m", "venv", folder, env=environment())
     assert made.returncode == 0, made.stderr
     python = folder / "bin" / "python"
     if os.environ.get("DERIVCHECK_WHEEL_DEPS") == "index":
-        installed = sh(python, "-m", "pip", "install", "--quiet", wheel, "pytest-xdist")
+        installed = sh(python, "-m", "pip", "install", "--quiet", wheel, "pytest-xdist",
+                       env=environment())  # fmt: skip
     else:
+        installed = sh(python, "-m", "pip", "install", "--no-deps", "--no-index", wheel,
+                       env=environment())  # fmt: skip
+        # then the dependencies, after the wheel: pip would take this environment's
+        # derivcheck (an editable install) for the wheel's
         where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-        purelib = Path(sh(python, "-c", where).stdout.strip())
+        purelib = Path(sh(python, "-c", where, env=environment()).stdout.strip())
         (purelib / "_derivcheck_test_deps.pth").write_text("\n".join(site.getsitepackages()))
-        installed = sh(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel)
     assert installed.returncode == 0, installed.stderr
+    assert (folder / "bin" / "derivcheck").is_file(), installed.stdout
     return folder
 
 
@@ -102,8 +107,10 @@ def test_the_installed_command_checks_a_users_repository(venv, tmp_path):
     theirs = sh(venv / "bin" / "python", "-c", "import derivations; print(derivations.__file__)",
                 cwd=repo, env=env)  # fmt: skip
     assert theirs.stdout.strip() == str(repo / "derivations" / "__init__.py"), theirs.stderr
-    ours = sh(venv / "bin" / "python", "-c", "import checker", cwd=tmp_path, env=env)
-    assert "No module named 'checker'" in ours.stderr
+    folders = sorted(p.parent.name for p in ROOT.glob("*/__init__.py"))  # checker, derivations
+    find = "import importlib.util, sys; print([importlib.util.find_spec(n) for n in sys.argv[1:]])"
+    ours = sh(venv / "bin" / "python", "-c", find, *folders, cwd=tmp_path, env=env)
+    assert ours.stdout.strip() == str([None] * len(folders)), ours.stdout + ours.stderr
     for args in (["verify"], ["verify", "--path", "derivations/tanh_steps.py"]):
         failed = sh(derivcheck, *args, cwd=repo, env=env)
         assert failed.returncode == 1, failed.stdout + failed.stderr

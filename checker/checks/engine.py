@@ -47,7 +47,14 @@ def check_claim(
         one_line = message if debug else " ".join(message.split())
         seconds = time.perf_counter() - start
         return ClaimResult(
-            verdict, one_line, label, seed, seconds=seconds, checked=checked, **methods
+            verdict,
+            one_line,
+            label,
+            seed,
+            seconds=seconds,
+            checked=checked,
+            entries=claim.context.entries,
+            **methods,
         )
 
     try:

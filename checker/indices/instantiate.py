@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 
 import sympy
 from sympy import Indexed, Sum
@@ -105,12 +106,14 @@ def concrete(
         tuple(written_out(side, {**values, **assignment}) for side in (lhs, rhs))
         for assignment in points
     ]
+    at = concrete_context(context, values)
     if len(entries) == 1 and not free:
         lhs_c, rhs_c = entries[0]
     else:
         lhs_c = sympy.Matrix([e[0] for e in entries])
         rhs_c = sympy.Matrix([e[1] for e in entries])
-    return Claim(lhs_c, rhs_c, concrete_context(context, values))
+        at = replace(at, entries=tuple(label(a) for a in points))  # row i: these index values
+    return Claim(lhs_c, rhs_c, at)
 
 
 def pattern(assignment: dict) -> tuple:

@@ -56,7 +56,8 @@ def result_lines(result: StepResult, name: str, number: int, seed: int) -> list[
         lines.extend(claim_lines(claim))
     if result.counterexample is not None:
         lines.append("")
-        lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
+        example = result.counterexample
+        lines.extend(counterexample_lines(example, result.deciding.where(example)))
         lines.extend(
             wrapped(f"re-run: derivcheck verify {name} --step {number} --seed {seed}", " " * 6)
         )
