@@ -127,6 +127,8 @@ def check_claim(
     verdict, message = decide(
         methods["symbolic"], methods["numeric"], methods["autodiff"], beyond_digits=beyond
     )
+    if verdict == "refuted" and prepared.absent:  # the likely slip behind it
+        message += f" ({prepared.absent[0]}: a typo, or a shorthand used without its definition?)"
     return result(verdict, message, **methods)
 
 
