@@ -23,6 +23,7 @@ class Context:
     label: str = ""  # which instance this is, e.g. "K=3"
     symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
     entries: tuple[str, ...] = ()  # a matrix claim's entries, by their index values ("k=1, m=3")
+    no_autodiff: str = ""  # declared: why JAX autodiff does not apply (no JAX translation, ...)
 
 
 @dataclass(frozen=True)

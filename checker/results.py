@@ -110,7 +110,7 @@ class NumericResult:
 
 @dataclass(frozen=True)
 class AutodiffResult:
-    status: Literal["agree", "refuted", "not applicable", "limited", "error"]
+    status: Literal["agree", "refuted", "not applicable", "declined", "limited", "error"]
     derivatives: int = 0  # Derivative nodes evaluated with JAX
     points: int = 0  # (side, point) comparisons that float64 could represent
     float64_limited: int = 0  # comparisons float64 could not represent: not evidence either way

@@ -73,7 +73,11 @@ def check_claim(
         evaluations = Evaluations(prepared, sample, domains)
         methods["numeric"] = check_numeric(evaluations)
         emit("numeric", methods["numeric"])
-        methods["autodiff"] = check_autodiff(evaluations)
+        if claim.context.no_autodiff:  # declared by the derivation; the report says so
+            reason = claim.context.no_autodiff
+            methods["autodiff"] = AutodiffResult("declined", message=f"declared: {reason}")
+        else:
+            methods["autodiff"] = check_autodiff(evaluations)
         emit("autodiff", methods["autodiff"])
     except InputError as error:  # something mpmath cannot evaluate
         return result("error", str(error), **methods)
@@ -174,6 +178,8 @@ def decide(
     evidence = f"{numeric.points} points agree"
     if autodiff.status == "agree":
         evidence += f", autodiff agrees at {autodiff.points}"
+    if autodiff.status == "declined":
+        evidence += f"; autodiff not run ({autodiff.message})"
     if zero:
         strategies = ", ".join(name for name, _ in symbolic.certificate)
         return "proved", f"SymPy reduced lhs − rhs to zero ({strategies}); {evidence}"

@@ -117,6 +117,8 @@ def method_summary(result: StepResult) -> str:
     autodiff = result.methods("autodiff")
     if autodiff and all(a.status == "not applicable" for a in autodiff):
         parts.append("autodiff: no derivative")
+    elif autodiff and any(a.status == "declined" for a in autodiff):
+        parts.append("autodiff: not run, declared not to apply")
     elif any(a.status == "refuted" for a in autodiff):
         parts.append("autodiff: refuted")
     elif autodiff:
