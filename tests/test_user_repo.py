@@ -166,3 +166,12 @@ def test_changed_files_check_only_derivation_modules(command, tmp_path):
     # a changed helper module stands for its package's derivations
     helper = command("verify", "-q", "--changed", "--path", "derivations/common.py", cwd=repo)
     assert helper.returncode == 1 and "counterexample" in helper.stdout, helper.stderr
+
+
+def test_the_readme_example_over_n_and_d_is_proved(tmp_path, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Steps over other indices", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, "mse.py", code)
+    assert main(["verify", "--path", path, "--timeout", "120"]) == 0, capsys.readouterr().out
+    assert "proved for all N, D" in capsys.readouterr().out
