@@ -168,10 +168,12 @@ def test_changed_files_check_only_derivation_modules(command, tmp_path):
     assert helper.returncode == 1 and "counterexample" in helper.stdout, helper.stderr
 
 
-def test_the_readme_example_over_n_and_d_is_proved(tmp_path, capsys):
+def test_the_readme_example_over_n_and_d_is_proved(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Steps over other indices", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     path = write(tmp_path, "mse.py", code)
-    assert main(["verify", "--path", path, "--timeout", "120"]) == 0, capsys.readouterr().out
-    assert "proved for all N, D" in capsys.readouterr().out
+    out = tmp_path / "r.json"
+    assert main(["verify", "--path", path, "--timeout", "120", "-o", str(out)]) == 0
+    (step,) = names_in(out)[1]["derivations"][0]["steps"]
+    assert step["proved_for_all"] and step["proof"]["sizes"] == "N, D"
