@@ -75,6 +75,7 @@ def user_repository(root, slip: bool = False, shadow: str = ""):
         "derivations/common.py": USER_COMMON,
         "derivations/tanh_steps.py": steps,
         "pyproject.toml": USER_PYPROJECT,
+        ".gitignore": "__pycache__/\n",
     }
     if shadow:
         files[f"{shadow}.py"] = "raise SystemExit('the user file shadowing derivcheck ran')\n"

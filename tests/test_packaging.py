@@ -137,16 +137,17 @@ def test_pytest_derivcheck_from_the_wheel_with_two_xdist_processes(venv, tmp_pat
     assert passed.returncode == 0 and "2 passed" in passed.stdout, passed.stdout[-3000:]
 
 
-def test_an_import_failure_inside_derivcheck_exits_3(dist, tmp_path):
+def test_an_import_failure_inside_derivcheck_exits_3(dist, venv, tmp_path):
     wheel, _ = dist
     target = tmp_path / "site"
-    installed = sh(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                   "--target", target, wheel)  # fmt: skip
+    python = venv / "bin" / "python"  # not this environment's: it may have derivcheck editable
+    installed = sh(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                   "--target", target, wheel, env=environment())  # fmt: skip
     assert installed.returncode == 0, installed.stderr
     shutil.rmtree(target / "derivcheck" / "indices")  # a subpackage left out of the package
     env = environment()
     env["PYTHONPATH"] = str(target)
-    broken = sh(sys.executable, target / "bin" / "derivcheck", "--help", cwd=tmp_path, env=env)
+    broken = sh(python, target / "bin" / "derivcheck", "--help", cwd=tmp_path, env=env)
     assert broken.returncode == 3, broken.stdout + broken.stderr
     assert broken.stderr.startswith("derivcheck: internal error: derivcheck cannot import itself")
     assert "No module named 'derivcheck.indices'" in broken.stderr

@@ -41,7 +41,7 @@ PACKAGE = __name__.split(".")[0]  # the import name the main process gave this p
 # working directory holds (a user's own derivations/ package, a file named like this package).
 START = """\
 import importlib.util, json, sys
-name, folder, path = json.loads(sys.argv[2])
+name, folder, path, sys.dont_write_bytecode = json.loads(sys.argv[2])
 sys.path[:] = path
 spec = importlib.util.spec_from_file_location(
     name, folder + "/__init__.py", submodule_search_locations=[folder]
@@ -55,7 +55,8 @@ importlib.import_module(name + ".run.worker").main()
 def start_arguments() -> str:
     """What START needs: the package's import name and folder, and the main process's path."""
     folder = str(Path(__file__).resolve().parents[1])  # checker/, whatever it is imported as
-    return json.dumps([PACKAGE, folder, [os.path.abspath(p) for p in sys.path]])
+    path = [os.path.abspath(p) for p in sys.path]
+    return json.dumps([PACKAGE, folder, path, sys.dont_write_bytecode])  # -I drops PYTHON*
 
 
 class WorkerStartError(RuntimeError):
