@@ -114,6 +114,8 @@ def pytest_configure(config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent):
+    # NOTES FRONT END: once `derivcheck check NOTES.md` exists, collect Markdown notes with
+    # declarations here too, one item per line (ids notes.md::line-42).
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or file_path.suffix != ".py" or not settings.matches(file_path):
         return None
