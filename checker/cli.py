@@ -61,12 +61,12 @@ def run_options(command: argparse.ArgumentParser) -> None:
 def path_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--path",
-        nargs="+",
-        action="extend",
+        action="append",
         default=[],
         metavar="PATH",
-        help="check the derivations of these Python files and directories (NAMEs go before "
-        "--path; default: `paths` of [tool.derivcheck] in pyproject.toml)",
+        help="check the derivations of this Python file or directory (repeatable; a NAME "
+        "with a / or ending in .py is a path too, so --path notes/*.py works; default: "
+        "`paths` of [tool.derivcheck] in pyproject.toml)",
     )
 
 
@@ -144,8 +144,18 @@ def add_mutate(commands) -> None:
     mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
 
+def is_path(name: str) -> bool:
+    """A NAME that can only be a file or a directory: `--path notes/*.py` expands to one
+    --path and more NAMEs."""
+    return "/" in name or os.sep in name or name.endswith(".py")
+
+
 def configure(args) -> None:
     """Options not given on the command line from [tool.derivcheck], then the defaults."""
+    names = getattr(args, "names", None)
+    if names and args.command != "explain":
+        args.path = [*args.path, *(n for n in names if is_path(n))]
+        args.names = [n for n in names if not is_path(n)]
     config = find_config()
     if not args.path:
         if not config.paths:
@@ -187,7 +197,14 @@ def gather(args) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    # `NAME --path notes/*.py`: the files after the first reach here as extra arguments
+    paths = [e for e in extra if is_path(e) and not e.startswith("-")]
+    if len(paths) < len(extra) or (paths and not hasattr(args, "path")):
+        top.error(f"unrecognized arguments: {' '.join(e for e in extra if e not in paths)}")
+    if paths:
+        args.path = [*args.path, *paths]
     try:
         return run(args)
     except LoadError as error:

@@ -99,12 +99,12 @@ def test_path_takes_a_directory_and_several_files(tmp_path):
     assert main(["list", "--path", str(tmp_path / "notes")]) == 0
 
 
-def test_a_derivation_name_after_path_says_where_names_go(tmp_path, capsys):
+def test_names_that_are_paths_are_paths(tmp_path, capsys):
     first = write(tmp_path, "first.py", SIGMOID_FILE)
-    assert main(["verify", "--path", first, "user-sigmoid"]) == 2
-    assert "user-sigmoid: no such file or directory (derivation NAMEs go first)" in (
-        capsys.readouterr().err
-    )
+    out = str(tmp_path / "r.json")
+    assert main(["verify", "--path", first, "user-sigmoid", "--step", "1", "-o", out]) == 0
+    assert main(["verify", f"{tmp_path}/missing.py", "user-sigmoid"]) == 2
+    assert capsys.readouterr().err.endswith("/missing.py: no such file or directory\n")
 
 
 def test_the_pyproject_table_gives_paths_seed_and_points(tmp_path, monkeypatch):

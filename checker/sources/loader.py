@@ -79,12 +79,19 @@ def load_path(path: str) -> list[Derivation]:
     directory, those of each of its modules (a package's __init__.py first, then by name)."""
     file = Path(path)
     if not file.exists():
-        hint = "" if file.suffix == ".py" or os.sep in path else " (derivation NAMEs go first)"
-        raise LoadError(f"{path}: no such file or directory{hint}")
+        raise LoadError(f"{path}: no such file or directory")
     if file.is_dir():
         return load_directory(file, path)
     if file.suffix != ".py":
         raise LoadError(f"{path}: not a Python file (expected a .py module of derivations)")
+    if (file.parent / "__init__.py").is_file() and file.name != "__init__.py":
+        # a module of a package: imported with its package, so its relative imports work
+        loaded = load_directory(file.parent, str(file.parent))
+        own = [d for d in loaded if Path(d.source_file).resolve() == file.resolve()]
+        if not own:
+            raise LoadError(f"{path}: defines no Derivation; build one with "
+                            "checker.dsl.derivation(...) at module level")  # fmt: skip
+        return own
     name = module_name(file)
     forget(name)
     return derivations_of(load_module(name, file, path), path)
