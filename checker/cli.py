@@ -15,7 +15,8 @@ from .checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from .notes import NotesError
 from .run.api import MAX_TIMEOUT
 from .run.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from .sources.loader import LoadError, builtin, first_line, load_path, select
+from .sources.config import find_config
+from .sources.loader import LoadError, first_line, load_changed, load_paths, select
 from .suggest.api import DEFAULT_SECONDS as SUGGEST_SECONDS
 
 
@@ -56,24 +57,16 @@ def run_options(command: argparse.ArgumentParser, paths: bool = True) -> None:
     """The options `verify`, `check` and `explain` share: where derivations come from, how to
     sample."""
     if paths:
-        command.add_argument(
-            "--path",
-            action="append",
-            default=[],
-            metavar="FILE.py",
-            help="check the derivations defined in this Python file",
-        )
-    command.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
+        path_option(command)
+    command.add_argument("--seed", type=seed_value, help="random seed (default 0)")
     command.add_argument(
         "--points",
         type=positive_int,
-        default=DEFAULT_POINTS,
         help=f"sample points per claim (default {DEFAULT_POINTS})",
     )
     command.add_argument(
         "--timeout",
         type=time_limit,
-        default=DEFAULT_TIMEOUT,
         help=f"time limit per claim in seconds (default {DEFAULT_TIMEOUT:g})",
     )
     command.add_argument(
@@ -108,6 +101,18 @@ def run_options(command: argparse.ArgumentParser, paths: bool = True) -> None:
     )
 
 
+def path_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="check the derivations of this Python file or directory (repeatable; a NAME "
+        "with a / or ending in .py is a path too, so --path notes/*.py works; default: "
+        "`paths` of [tool.derivcheck] in pyproject.toml)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="derivcheck",
@@ -124,6 +129,12 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="N",
         help="check only step N (repeatable)",
+    )
+    verify.add_argument(
+        "--changed",
+        action="store_true",
+        help="the --path files are a commit's changed files (pre-commit): check the "
+        "derivations they define, skip the others",
     )
     report_options(verify)
     check = commands.add_parser("check", help="check every equals sign of Markdown notes")
@@ -142,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run_options(explain)
     listing = commands.add_parser("list", help="list the derivations")
-    listing.add_argument("--path", action="append", default=[], metavar="FILE.py")
+    path_option(listing)
     add_mutate(commands)
     caching = commands.add_parser("cache", help="the result cache: `derivcheck cache clear`")
     caching.add_argument("action", choices=("clear",), help="clear: remove every kept result")
@@ -185,8 +196,8 @@ def add_mutate(commands) -> None:
         "mutate", help="mutation testing: wrong variants of every step must be refuted"
     )
     mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
-    mutate.add_argument("--path", action="append", default=[], metavar="FILE.py")
-    mutate.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
+    path_option(mutate)
+    mutate.add_argument("--seed", type=seed_value, help="random seed (default 0)")
     mutate.add_argument(
         "--sample", type=positive_int, metavar="N", help="a seeded sample of N mutants"
     )
@@ -209,26 +220,72 @@ def add_mutate(commands) -> None:
     mutate.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
 
+def is_path(name: str) -> bool:
+    """A NAME that can only be a file or a directory: `--path notes/*.py` expands to one
+    --path and more NAMEs."""
+    return "/" in name or os.sep in name or name.endswith(".py")
+
+
+def configure(args) -> None:
+    """Options not given on the command line from [tool.derivcheck], then the defaults."""
+    names = getattr(args, "names", None)
+    if names and args.command != "explain":
+        args.path = [*args.path, *(n for n in names if is_path(n))]
+        args.names = [n for n in names if not is_path(n)]
+    config = find_config()
+    if hasattr(args, "path") and not args.path and not is_notes(args):
+        if not config.paths:
+            where = config.file or "pyproject.toml"
+            raise LoadError(
+                "no derivations to check: give --path FILE.py or DIRECTORY, or list them "
+                f'in {where} as [tool.derivcheck] paths = ["derivations"]'
+            )
+        args.path = list(config.paths)
+    defaults = {"seed": (config.seed, 0), "points": (config.points, DEFAULT_POINTS),
+                "timeout": (config.timeout, DEFAULT_TIMEOUT)}  # fmt: skip
+    for key, (configured, default) in defaults.items():
+        if hasattr(args, key) and getattr(args, key) is None:
+            setattr(args, key, default if configured is None else configured)
+    if config.timeout is not None and not config.timeout <= MAX_TIMEOUT:
+        raise LoadError(
+            f"{config.file}: [tool.derivcheck] timeout must be at most {MAX_TIMEOUT:g} seconds, "
+            f"got {config.timeout:g}"
+        )
+    if hasattr(args, "strict"):
+        args.strict = args.strict or config.strict
+
+
 def gather(args) -> list:
     if args.command in ("check", "read") or is_notes(args):
         return []
-    if args.path:
-        paths = list(dict.fromkeys(os.path.realpath(p) for p in args.path))  # each file once
-        available = [d for path in paths for d in load_path(path)]
+    if getattr(args, "changed", False):
+        available, skipped = load_changed(args.path)
+        if skipped:
+            print(
+                f"derivcheck: {len(skipped)} changed file(s) define no derivation, skipped: "
+                + ", ".join(os.path.relpath(p) for p in skipped),
+                file=sys.stderr,
+            )
+        if not available:
+            return []
     else:
-        available = list(builtin())
+        available = load_paths(args.path)
     names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
     return select(available, names)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    # `NAME --path notes/*.py`: the files after the first reach here as extra arguments
+    paths = [e for e in extra if is_path(e) and not e.startswith("-")]
+    if len(paths) < len(extra) or (paths and not hasattr(args, "path")):
+        top.error(f"unrecognized arguments: {' '.join(e for e in extra if e not in paths)}")
+    if paths:
+        args.path = [*args.path, *paths]
     try:
         return run(args)
-    except (
-        LoadError,
-        NotesError,
-    ) as error:  # its text may quote a user's file: no escape sequence passes
+    except (LoadError, NotesError) as error:  # it may quote a user's file: no escape passes
         from .reports.text import printable
 
         print(f"derivcheck: error: {printable(str(error))}", file=sys.stderr)
@@ -254,11 +311,15 @@ def is_notes(args) -> bool:
 def run(args) -> int:
     if args.command == "cache":
         return clear_cache(args)
+    configure(args)
     if args.command == "read":
         return read_command(args)
     if args.command == "check" or is_notes(args):
         return check_notes(args)
     derivations = gather(args)
+    if not derivations:  # --changed, and no changed file is a derivation module
+        print("derivcheck: no derivation among the changed files; nothing to check")
+        return ExitCode.OK
     if args.command == "list":
         from .reports.text import printable
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .indices.model import IndexContext, IndexedClaim
@@ -42,6 +42,7 @@ class StepSpec:
     where: str
     correction: CorrectionSpec | None
     line: int
+    no_autodiff: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,31 @@ class CorrectionSpec:
 
 
 def step(
-    latex: str, claim, *, note: str = "", where: str = "", erratum: CorrectionSpec | None = None
+    latex: str,
+    claim,
+    *,
+    note: str = "",
+    where: str = "",
+    erratum: CorrectionSpec | None = None,
+    no_autodiff: str = "",
 ) -> StepSpec:
-    """One equals sign of the notes, with the line as written; `erratum=fix(...)` if it is false."""
-    return StepSpec(latex, claim, note, where, erratum, sys._getframe(1).f_lineno)
+    """One equals sign of the notes, with the line as written; `erratum=fix(...)` if it is false.
+
+    `no_autodiff="why"` declares that the JAX autodiff check does not apply (a function with no
+    JAX translation, such as Max); the step is then decided by SymPy and mpmath, and every
+    report says autodiff was not run and why.
+    """
+    return StepSpec(
+        latex, claim, note, where, erratum, sys._getframe(1).f_lineno, reason(no_autodiff)
+    )
+
+
+def reason(no_autodiff) -> str:
+    if not isinstance(no_autodiff, str):
+        raise ValueError(
+            f"no_autodiff must say why autodiff does not apply, as text, got {no_autodiff!r}"
+        )
+    return no_autodiff.strip()
 
 
 def fix(latex: str, claim) -> CorrectionSpec:
@@ -86,18 +108,25 @@ def indexed(build, context: IndexContext | None) -> IndexedClaim | None:
         )
         if loose:
             declared = ", ".join(str(s) for s in claim.context.ranges)
+            ranges = ", ".join(f"{i}: {size}" for i, size in claim.context.ranges.items())
+            ranges = f"{{{ranges + ', ' if ranges else ''}{loose[0]}: SIZE}}"
             raise ValueError(
                 f"a step for every K uses the index {loose[0]}, which has no range "
-                f"(declared: {declared})"
+                f"(declared: {declared or 'none'}); give it one in the IndexContext, "
+                f"ranges={ranges}, with the size symbol SIZE (e.g. D, N) and the values it is "
+                "checked at in sizes={SIZE: (1, 3)}"
             )
     return claim
 
 
-def claims(build, instances: Sequence[Instance]) -> tuple[Claim, ...]:
+def claims(build, instances: Sequence[Instance], no_autodiff: str = "") -> tuple[Claim, ...]:
     out = []
     for instance in instances:
         lhs, rhs = build(instance) if callable(build) else build
-        out.append(Claim(lhs, rhs, instance.context))
+        context = instance.context
+        if no_autodiff:
+            context = replace(context, no_autodiff=no_autodiff)
+        out.append(Claim(lhs, rhs, context))
     return tuple(out)
 
 
@@ -110,15 +139,24 @@ def derivation(
     steps: Sequence[StepSpec],
     definitions: Sequence[Definition] = (),
     for_all: IndexContext | None = None,
+    no_autodiff: str = "",
 ) -> Derivation:
+    """`no_autodiff="why"`: autodiff does not apply to any of its steps (see `step`)."""
     built = []
+    every = reason(no_autodiff)
     for number, spec in enumerate(steps, 1):
+        declined = spec.no_autodiff or every
+        if declined and (for_all is not None or isinstance(spec.build, IndexedClaim)):
+            raise ValueError(
+                f"step {number} of {name}: no_autodiff is not supported for a step for every K "
+                "yet; its instances are checked by autodiff"
+            )
         correction = None
         if spec.correction is not None:
             fixed = indexed(spec.correction.build, for_all)
             correction = Correction(
                 spec.correction.latex,
-                () if fixed else claims(spec.correction.build, instances),
+                () if fixed else claims(spec.correction.build, instances, declined),
                 fixed,
             )
         symbolic = indexed(spec.build, for_all)
@@ -126,7 +164,7 @@ def derivation(
             Step(
                 number,
                 spec.latex,
-                () if symbolic else claims(spec.build, instances),
+                () if symbolic else claims(spec.build, instances, declined),
                 spec.where or where,
                 spec.note,
                 correction,

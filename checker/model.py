@@ -24,6 +24,8 @@ class Context:
     label: str = ""  # which instance this is, e.g. "K=3"
     symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
     entries: str = ""  # there: which entries of the free indices, e.g. "all 9 entries (k, m)"
+    rows: tuple[str, ...] = ()  # a matrix claim's entries, by their index values ("k=1, m=3")
+    no_autodiff: str = ""  # declared: why JAX autodiff does not apply (no JAX translation, ...)
 
 
 @dataclass(frozen=True)

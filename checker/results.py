@@ -110,7 +110,7 @@ class NumericResult:
 
 @dataclass(frozen=True)
 class AutodiffResult:
-    status: Literal["agree", "refuted", "not applicable", "limited", "error"]
+    status: Literal["agree", "refuted", "not applicable", "declined", "limited", "error"]
     derivatives: int = 0  # Derivative nodes evaluated with JAX
     points: int = 0  # (side, point) comparisons that float64 could represent
     float64_limited: int = 0  # comparisons float64 could not represent: not evidence either way
@@ -136,6 +136,16 @@ class ClaimResult:
     checked: tuple[str, str] = ()  # both sides as SymPy prints them, definitions substituted
     proof: IndexProof | None = None  # for the symbolic-K claim of a step: the index rules' proof
     cached: bool = False  # taken from the result cache, not checked in this run
+    rows: tuple[str, ...] = ()  # the index values of each matrix entry ("k=1, m=3")
+
+    def where(self, example: Counterexample) -> str:
+        """Where a counterexample stands: the instance, and the entry by its index values."""
+        at = self.label
+        if example.element and self.rows and example.element[0] < len(self.rows):
+            at += f"{'; ' if at else ''}{self.rows[example.element[0]]}"
+        elif example.element:
+            at += f"{', ' if at else ''}entry {list(example.element)}"
+        return at
 
     @property
     def counterexample(self) -> Counterexample | None:

@@ -3,11 +3,26 @@ the notes verified once, for every test that reads their report."""
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sympy
 
+import checker as package
 from checker import cli, verify_step
+
+# The package is the folder checker/ under its import name: the tests must check this checkout's,
+# not one installed from elsewhere (another checkout's editable install comes first once the
+# import name is no longer the folder's name).
+FOLDER = Path(__file__).resolve().parents[1] / "checker"
+if Path(package.__file__).resolve().parent != FOLDER:
+    pytest.exit(
+        f"the tests import {package.__name__} from {Path(package.__file__).parent}, not from "
+        f"{FOLDER}: install this checkout into the venv that runs them (pip install -e .)",
+        returncode=4,
+    )
+
+pytest_plugins = ["pytester"]  # tests/test_plugin.py runs pytest on a user's files
 
 
 @pytest.fixture(scope="session")

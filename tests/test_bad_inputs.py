@@ -241,8 +241,13 @@ def test_index_without_a_range_is_an_error_when_the_step_is_written():
     from derivations.index_classes import context, y
 
     q = Symbol("q", integer=True)
-    with pytest.raises(ValueError, match="uses the index q, which has no range"):
+    with pytest.raises(ValueError, match="uses the index q, which has no range") as raised:
         derivation("t", "t", "t", for_all=context(label_sum=False), steps=[step("s", (y[q], 1))])
+    # it says what to write
+    assert "(declared: k, m); give it one in the IndexContext, ranges={k: K, m: K, q: SIZE}" in (
+        str(raised.value)
+    )
+    assert "sizes={SIZE: (1, 3)}" in str(raised.value)
 
 
 DERIVATION_FILE = """from sympy import Symbol

@@ -1,4 +1,5 @@
-"""`derivcheck list` and `derivcheck verify` through checker.cli.main: exit codes, JSON, errors."""
+"""`derivcheck list` and `derivcheck verify` through checker.cli.main: exit codes, JSON,
+errors."""
 
 import json
 import subprocess

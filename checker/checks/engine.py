@@ -48,7 +48,14 @@ def check_claim(
         one_line = message if debug else " ".join(message.split())
         seconds = time.perf_counter() - start
         return ClaimResult(
-            verdict, one_line, label, seed, seconds=seconds, checked=checked, **methods
+            verdict,
+            one_line,
+            label,
+            seed,
+            seconds=seconds,
+            checked=checked,
+            rows=claim.context.rows,
+            **methods,
         )
 
     try:
@@ -71,7 +78,11 @@ def check_claim(
         if problem is not None:
             return result("error", problem, **methods)
         emit("numeric", methods["numeric"])
-        methods["autodiff"] = check_autodiff(evaluations)
+        if claim.context.no_autodiff:  # declared by the derivation; the report says so
+            reason = claim.context.no_autodiff
+            methods["autodiff"] = AutodiffResult("declined", message=f"declared: {reason}")
+        else:
+            methods["autodiff"] = check_autodiff(evaluations)
         emit("autodiff", methods["autodiff"])
     except InputError as error:  # something mpmath cannot evaluate
         return result("error", str(error), **methods)
@@ -127,6 +138,8 @@ def check_claim(
     )
     if independent:
         verdict, message = independently(verdict, message, methods["numeric"], independent)
+    if verdict == "refuted" and prepared.absent:  # the likely slip behind it
+        message += f" ({prepared.absent[0]}: a typo, or a shorthand used without its definition?)"
     return result(verdict, message, **methods)
 
 
@@ -193,6 +206,8 @@ def decide(
     evidence = f"{numeric.points} points agree"
     if autodiff.status == "agree":
         evidence += f", autodiff agrees at {autodiff.points}"
+    if autodiff.status == "declined":
+        evidence += f"; autodiff not run ({autodiff.message})"
     if zero:
         strategies = ", ".join(name for name, _ in symbolic.certificate)
         return "proved", f"SymPy reduced lhs − rhs to zero ({strategies}); {evidence}"

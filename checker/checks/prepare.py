@@ -5,6 +5,7 @@ Everything here raises `InputError` with a one-line message for input that canno
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class Prepared:
     given: tuple[sympy.Eq, ...]
     shown: frozenset = frozenset()  # the claim's own symbols, shown in a counterexample
     shorthands: tuple = ()  # (defined symbol, its expansion) for those the claim uses
+    absent: tuple[str, ...] = ()  # "W does not occur in L": derivatives by a symbol not there
 
     def position(self, element: int) -> tuple[int, ...]:
         """Where flat element `element` stands in a matrix claim (row, column); () for scalars."""
@@ -304,7 +306,34 @@ def prepare(claim: Claim) -> Prepared:
         (s, expand_definitions(s, definitions))
         for s in sorted(used & set(definitions), key=lambda s: s.name)
     )
-    return Prepared(lshape, lhs_x, rhs_x, lhs_d, rhs_d, symbols, given, claim_symbols, shorthands)
+    return Prepared(
+        lshape,
+        lhs_x,
+        rhs_x,
+        lhs_d,
+        rhs_d,
+        symbols,
+        given,
+        claim_symbols,
+        shorthands,
+        absent_variables((*lhs_items, *rhs_items), definitions),
+    )
+
+
+def absent_variables(items, definitions) -> tuple[str, ...]:
+    """Derivatives by a symbol their expression does not contain, definitions written out: 0 by
+    rule, and usually a typo (W for w) or a shorthand used without its definition."""
+    found = []
+    for e in items:
+        for d in sympy.sympify(e).atoms(sympy.Derivative):
+            inside = expand_definitions(d.expr, definitions).free_symbols | set(d.expr.free_symbols)
+            for v in d.variables:
+                if isinstance(v, sympy.Symbol) and v not in inside:
+                    shown = textwrap.shorten(str(d.expr), 60, placeholder="…")
+                    note = f"{v} does not occur in {shown}, so its derivative by {v} is 0"
+                    if note not in found:
+                        found.append(note)
+    return tuple(found)
 
 
 def evaluate(expr, side: str):

@@ -151,7 +151,9 @@ def concrete(
     used = set().union(*(side.free_symbols for entry in entries for side in entry))
     at = concrete_context(context, values, used, made)
     clashing(claim, values, made)
-    return Claim(lhs_c, rhs_c, replace(at, entries=entries_text(points, total, free)))
+    rows = tuple(label(a) for a in points) if len(entries) > 1 or free else ()  # row i: these
+    at = replace(at, entries=entries_text(points, total, free), rows=rows)
+    return Claim(lhs_c, rhs_c, at)
 
 
 def clashing(claim: IndexedClaim, values: dict, made: dict) -> None:

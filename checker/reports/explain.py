@@ -73,7 +73,8 @@ def result_lines(result: StepResult, rerun: str) -> list[str]:
         lines.extend(claim_lines(claim))
     if result.counterexample is not None:
         lines.append("")
-        lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
+        example = result.counterexample
+        lines.extend(counterexample_lines(example, result.deciding.where(example)))
         lines.extend(rerun_lines(rerun, " " * 6, " " * 6))
     return lines
 

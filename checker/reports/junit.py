@@ -78,6 +78,7 @@ def failure(outcome: StepOutcome, rerun: str) -> tuple[str, str]:
     example = result.counterexample
     if example is not None:
         message += f" (lhs = {example.lhs}, rhs = {example.rhs})"
-        lines += [line.strip() for line in counterexample_lines(example, result.deciding.label)]
+        where = result.deciding.where(example)
+        lines += [line.strip() for line in counterexample_lines(example, where)]
     lines.append(f"re-run: {rerun}")
     return message, "\n".join(lines)

@@ -178,6 +178,8 @@ def check_lines(result: StepResult) -> list[str]:
         jax = "not run"
     elif all(a.status == "not applicable" for a in autodiff):
         jax = "no derivative"
+    elif any(a.status == "declined" for a in autodiff):
+        jax = "declared n/a"
     elif any(a.status == "refuted" for a in autodiff):
         jax = "✗ differs"
     elif any(a.status in ("error", "limited") for a in autodiff):

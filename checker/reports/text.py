@@ -131,7 +131,8 @@ def step_lines(outcome: StepOutcome, report: Report, derivation, verbose: bool) 
     if result.verdict in ("refuted", "error") or verbose:
         lines.extend(wrapped(result.message, INDENT))
     if result.counterexample is not None:
-        lines.extend(counterexample_lines(result.counterexample, result.deciding.label))
+        example = result.counterexample
+        lines.extend(counterexample_lines(example, result.deciding.where(example)))
         lines.extend(rerun_lines(rerun_command(report, derivation, step.number), INDENT, INDENT))
     if verbose and result.proof is not None and result.proof.rules:
         rules = " · ".join(
@@ -214,7 +215,10 @@ def method_summary(result: StepResult) -> str:
             parts.append("symbolic: " + ", ".join(result.strategies))
         else:
             shown = next(s for s in symbolic if s.status != "zero")
-            parts.append(f"symbolic: {SYMBOLIC_STATUS[shown.status]}")
+            status = SYMBOLIC_STATUS[shown.status]
+            if shown.status == "skipped" and result.proof is not None and result.proof.sizes:
+                status = f"for all {result.proof.sizes} only"  # K, D, N: not only K
+            parts.append(f"symbolic: {status}")
     else:
         parts.append("symbolic: not run")
     refuting = [n for n in result.methods("numeric") if n.status == "refuted"]
@@ -228,6 +232,8 @@ def method_summary(result: StepResult) -> str:
     autodiff = result.methods("autodiff")
     if autodiff and all(a.status == "not applicable" for a in autodiff):
         parts.append("autodiff: no derivative")
+    elif autodiff and any(a.status == "declined" for a in autodiff):
+        parts.append("autodiff: not run, declared not to apply")
     elif any(a.status == "refuted" for a in autodiff):
         parts.append("autodiff: refuted")
     elif autodiff:
@@ -285,10 +291,11 @@ def proof_lines(result: StepResult) -> list[str]:
 
 
 def counterexample_lines(example: Counterexample, label: str) -> list[str]:
-    where = f" at {label}" if label else ""
-    entry = f", entry {list(example.element)}" if example.element else ""
+    """`label`: where it stands (ClaimResult.where): the instance, and the entry of a matrix."""
+    where = f" at {label}" if label and not label.startswith("entry ") else ""
+    where = where or (f", {label}" if label else "")  # (numeric, entry [0, 1])
     point = ", ".join(f"{k}={v}" for k, v in example.point)
-    lines = wrapped(f"counterexample ({example.method}{where}{entry}): {point}", INDENT)
+    lines = wrapped(f"counterexample ({example.method}{where}): {point}", INDENT)
     if example.shorthands:
         defined = ", ".join(f"{k}={v}" for k, v in example.shorthands)
         lines.extend(wrapped(f"where {defined}", INDENT + "  ", INDENT + "  "))

@@ -9,8 +9,10 @@ methods it had finished still count.
 from __future__ import annotations
 
 import atexit
+import importlib
 import importlib.util
 import itertools
+import json
 import os
 import pickle
 import socket
@@ -33,7 +35,28 @@ USER_MODULE_PREFIX = "derivcheck_user_"  # modules loaded from --path files
 TICKETS = itertools.count()  # one per job sent, never reused within a process
 
 
-START = "from checker.run.worker import main; main()"  # a worker's interpreter runs this
+PACKAGE = __name__.split(".")[0]  # the import name the main process gave this package
+# A worker's interpreter runs this: the main process's sys.path, then this very package loaded
+# from its folder, so a worker imports exactly what the main process imported, whatever the
+# working directory holds (a user's own derivations/ package, a file named like this package).
+START = """\
+import importlib.util, json, sys
+name, folder, path, sys.dont_write_bytecode = json.loads(sys.argv[2])
+sys.path[:] = path
+spec = importlib.util.spec_from_file_location(
+    name, folder + "/__init__.py", submodule_search_locations=[folder]
+)
+sys.modules[name] = package = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(package)
+importlib.import_module(name + ".run.worker").main()
+"""
+
+
+def start_arguments() -> str:
+    """What START needs: the package's import name and folder, and the main process's path."""
+    folder = str(Path(__file__).resolve().parents[1])  # checker/, whatever it is imported as
+    path = [os.path.abspath(p) for p in sys.path]
+    return json.dumps([PACKAGE, folder, path, sys.dont_write_bytecode])  # -I drops PYTHON*
 
 
 class WorkerStartError(RuntimeError):
@@ -60,10 +83,14 @@ def user_modules() -> dict[str, str]:
 
 
 def load_user_modules(modules: dict[str, str]) -> None:
-    for name, path in modules.items():
+    for name, path in sorted(modules.items()):  # a package before its modules
         if name in sys.modules:
             continue
-        spec = importlib.util.spec_from_file_location(name, path)
+        if "." in name:  # a module of a package loaded from a directory
+            importlib.import_module(name)
+            continue
+        folder = [os.path.dirname(path)] if os.path.basename(path) == "__init__.py" else None
+        spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=folder)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
@@ -160,17 +187,11 @@ class Pool:
                 "run `python -c 'from checker.run.worker import main; main()'` to see why"
             )
         parent, child = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parents[2])  # the folder that holds checker/
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         env.setdefault("JAX_PLATFORMS", "cpu")
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from checker.run.worker import main; main()",
-                str(child.fileno()),
-            ],
+            # -I: nothing from the working directory or PYTHON* variables before START sets the path
+            [sys.executable, "-I", "-c", START, str(child.fileno()), start_arguments()],
             pass_fds=(child.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,

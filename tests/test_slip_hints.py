@@ -1,0 +1,29 @@
+"""A refuted step says the likely slip behind it where it can: a derivative by a symbol that
+does not occur (W for w), or by a shorthand's variable with the shorthand left undefined."""
+
+from sympy import Derivative, Symbol
+
+from checker import verify_step
+
+x, w, b, W, z, L = (Symbol(name, real=True) for name in ("x", "w", "b", "W", "z", "L"))
+
+
+def test_a_derivative_by_a_symbol_that_does_not_occur_says_so(warm_pool):
+    result = verify_step(Derivative(w * x + b, W), x)
+    assert result.verdict == "refuted"
+    assert "(W does not occur in b + w*x, so its derivative by W is 0: a typo" in result.message
+
+
+def test_a_shorthand_used_without_its_definition_says_so(warm_pool):
+    result = verify_step(Derivative(L, z), z - 1, definitions={})  # L = (z - 1)²/2 forgotten
+    assert result.verdict == "refuted"
+    assert "z does not occur in L, so its derivative by z is 0" in result.message
+    defined = verify_step(Derivative(L, z), z - 1, definitions={L: (z - 1) ** 2 / 2})
+    assert defined.verdict == "proved"
+
+
+def test_only_a_refuted_step_gets_the_hint(warm_pool):
+    result = verify_step(Derivative(w * x, b), 1)
+    assert result.verdict == "refuted" and "b does not occur in w*x" in result.message
+    true = verify_step(Derivative(w * x, b), 0)  # d/db of w x is 0, as claimed
+    assert true.verdict == "proved" and "does not occur" not in true.message
