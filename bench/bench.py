@@ -28,7 +28,7 @@ REPEAT = 5
 RUNS = 3  # of each end-to-end command, alternating
 # A time limit well above any claim's time on a quiet machine: on a loaded one, a claim cut
 # short is an error, which is not cached, and the cached run would check it again.
-VERIFY = [sys.executable, "-m", "checker", "verify", "--quiet", "--timeout", "60"]
+VERIFY = [sys.executable, "-m", "derivcheck", "verify", "--quiet", "--timeout", "60"]
 # The notes with one line edited: sigmoid-derivative step 1 gets "+ n − n" added to its right-hand
 # side, unevaluated (the same claim once checked, a different one for the cache). n differs per
 # run, so each run has exactly one claim the cache has not seen.
@@ -166,7 +166,7 @@ def phases(report: dict) -> None:
 
 def index_proofs() -> None:
     import derivations
-    from checker.indices import prove
+    from derivcheck.indices import prove
 
     print("index rules, per step written for every K (median of 5, in-process):")
     rows = []
@@ -192,11 +192,11 @@ def index_proofs() -> None:
 
 
 def proof_against_size() -> None:
-    from checker.checks.engine import check_claim
-    from checker.indices import prove
-    from checker.indices.instantiate import concrete
     from derivations.index_classes import K
     from derivations.softmax_ce_gradients import DERIVATION
+    from derivcheck.checks.engine import check_claim
+    from derivcheck.indices import prove
+    from derivcheck.indices.instantiate import concrete
 
     step = DERIVATION.steps[-1]  # dL/db_m = ŷ_m − y_m
     claim = step.indexed

@@ -292,7 +292,7 @@ class StepResult:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A proved correction of a refuted line, one edit away from it (checker.suggest)."""
+    """A proved correction of a refuted line, one edit away from it (derivcheck.suggest)."""
 
     latex: str  # the corrected line, SymPy's LaTeX of its two sides
     marked: str  # the same with the changed part in \boxed{…}

@@ -188,7 +188,7 @@ def hostile_report(folder: Path) -> Path:
     source, report = folder / "hostile.py", folder / "hostile.html"
     source.write_text(HOSTILE_REPORT_FILE, encoding="utf-8")
     completed = subprocess.run(
-        [sys.executable, "-m", "checker", "verify", "--path", str(source), "-o", str(report)],
+        [sys.executable, "-m", "derivcheck", "verify", "--path", str(source), "-o", str(report)],
         cwd=ROOT,
         capture_output=True,
         text=True,

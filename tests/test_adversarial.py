@@ -26,9 +26,9 @@ from sympy import (
     sqrt,
 )
 
-from checker import sigmoid, verify_step
-from checker.checks.engine import check_claim
-from checker.model import Claim, Context
+from derivcheck import sigmoid, verify_step
+from derivcheck.checks.engine import check_claim
+from derivcheck.model import Claim, Context
 
 x, z = Symbol("x", real=True), Symbol("z", real=True)
 s = sigmoid(z)
@@ -275,7 +275,7 @@ def test_what_only_sympy_can_evaluate_is_an_error(lhs, rhs, phrase):
 def test_a_residual_sympy_got_wrong_does_not_hide_a_difference(monkeypatch):
     """The residual probe evaluates what SymPy left of lhs − rhs; where that vanishes, lhs − rhs
     itself must agree, or a rewriting SymPy got wrong would hide a relative 1e-60."""
-    from checker.checks import symbolic
+    from derivcheck.checks import symbolic
 
     wrong = ("wrong", lambda difference: sin(x) ** 2 + cos(x) ** 2 - 1)  # 0, but not lhs − rhs
     monkeypatch.setattr(symbolic, "STRATEGIES", (wrong,))

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from sympy import Derivative, Eq, Symbol, exp
 
-import checker.run.api
-from checker import cli, verify_derivations
-from checker.dsl import Instance, derivation, step
-from checker.functions import sigmoid
-from checker.model import Claim, Context
-from checker.reports.json import render_json
-from checker.reports.terminal import render_terminal
-from checker.results import ClaimResult
-from checker.run import cache as caching
-from checker.run.cache import ResultCache
-from checker.run.worker import Job
+import derivcheck.run.api
+from derivcheck import cli, verify_derivations
+from derivcheck.dsl import Instance, derivation, step
+from derivcheck.functions import sigmoid
+from derivcheck.model import Claim, Context
+from derivcheck.reports.json import render_json
+from derivcheck.reports.terminal import render_terminal
+from derivcheck.results import ClaimResult
+from derivcheck.run import cache as caching
+from derivcheck.run.cache import ResultCache
+from derivcheck.run.worker import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 x = Symbol("x", real=True)
@@ -61,7 +61,7 @@ def no_workers():
 def test_cached_run_has_the_same_report_and_starts_no_worker(tmp_path, monkeypatch):
     first = verify_derivations([sigmoid_derivation()], cache_dir=tmp_path)
     uncached = verify_derivations([sigmoid_derivation()])
-    monkeypatch.setattr(checker.run.api, "shared_pool", no_workers)
+    monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)
     second = verify_derivations([sigmoid_derivation()], cache_dir=tmp_path)
     assert first.cached == 0 and second.cached == 3
     assert all(c.cached for o in second.outcomes for c in o.result.claims)
@@ -82,8 +82,8 @@ def test_editing_one_step_rechecks_only_that_step(tmp_path):
 
 
 def test_a_line_for_every_K_is_cached_whole_and_not_instantiated_again(tmp_path, monkeypatch):
-    from checker.dsl import for_all
     from derivations.index_classes import L, context, m, y, yhat, z
+    from derivcheck.dsl import for_all
 
     line = derivation(
         "cached-ce",
@@ -92,8 +92,8 @@ def test_a_line_for_every_K_is_cached_whole_and_not_instantiated_again(tmp_path,
         steps=[step("s", for_all(Derivative(L, z[m]), yhat[m] - y[m], context(label_sum=True)))],
     )
     first = verify_derivations([line], cache_dir=tmp_path)
-    monkeypatch.setattr(checker.run.api, "shared_pool", no_workers)
-    monkeypatch.setattr(checker.run.api, "instances", lambda *a: no_workers())
+    monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)
+    monkeypatch.setattr(derivcheck.run.api, "instances", lambda *a: no_workers())
     second = verify_derivations([line], cache_dir=tmp_path)
     assert first.outcomes[0].result.verdict == "proved" and second.cached == 1
     assert stripped(json.loads(render_json(first))) == stripped(json.loads(render_json(second)))
@@ -146,9 +146,9 @@ def test_a_changed_claim_misses_a_stored_result(tmp_path):
 KEY_SCRIPT = """
 import sys
 from sympy import Symbol, exp, Eq
-from checker.model import Claim, Context
-from checker.run.cache import ResultCache
-from checker.run.worker import Job
+from derivcheck.model import Claim, Context
+from derivcheck.run.cache import ResultCache
+from derivcheck.run.worker import Job
 x, y = Symbol("x", real=True), Symbol("y", positive=True)
 context = Context({x: (-1.0, 1.0), y: (0.5, 2.0)}, {}, (Eq(x, y - 1),))
 claim = Claim(exp(x) * y + x * y**2 + 3, y * exp(x) + 3 + x * y**2, context)
@@ -215,8 +215,8 @@ def test_the_directory_is_tagged_and_ignored_by_git(tmp_path):
 
 WRITER = """
 import sys
-from checker.results import ClaimResult, NumericResult, Slice
-from checker.run.cache import ResultCache
+from derivcheck.results import ClaimResult, NumericResult, Slice
+from derivcheck.run.cache import ResultCache
 cache = ResultCache(sys.argv[1])
 values = tuple(float(i) for i in range(2000))  # an entry too large to be written at once
 for i in range(60):
@@ -259,8 +259,8 @@ def test_cache_clear(tmp_path, capsys):
 def test_no_cache_keeps_nothing(tmp_path, capsys):
     path = tmp_path / "mine.py"
     path.write_text(
-        "from sympy import Symbol\nfrom checker.dsl import Instance, derivation, step\n"
-        "from checker.model import Context\nx = Symbol('x', real=True)\n"
+        "from sympy import Symbol\nfrom derivcheck.dsl import Instance, derivation, step\n"
+        "from derivcheck.model import Context\nx = Symbol('x', real=True)\n"
         "DERIVATION = derivation('mine', 'mine', 'test', "
         "instances=[Instance(Context(domains={x: (-1.0, 1.0)}))], "
         "steps=[step('x', (x * (x + 1), x**2 + x))])\n"
@@ -275,7 +275,7 @@ def test_no_cache_keeps_nothing(tmp_path, capsys):
 
 
 def test_one_worker_per_core_by_default_and_jobs_to_choose(monkeypatch):
-    from checker.run import worker
+    from derivcheck.run import worker
 
     monkeypatch.setattr(worker.os, "cpu_count", lambda: 8)
     assert worker.Pool().size == 8

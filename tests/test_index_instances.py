@@ -8,10 +8,11 @@ import pytest
 import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum
 
-from checker import verify_derivations
-from checker.dsl import derivation, for_all, step
-from checker.indices import IndexedClaim, prove
-from checker.indices.instantiate import (
+from derivations.index_classes import K, context, i, j, k, m, n, y, yhat, z
+from derivcheck import verify_derivations
+from derivcheck.dsl import derivation, for_all, step
+from derivcheck.indices import IndexedClaim, prove
+from derivcheck.indices.instantiate import (
     BUILD_LIMIT,
     MAX_ENTRIES,
     Unbuilt,
@@ -21,10 +22,9 @@ from checker.indices.instantiate import (
     instances,
     written_out,
 )
-from checker.reports.json import render_json
-from checker.results import ClaimResult
-from checker.run.api import step_result
-from derivations.index_classes import K, context, i, j, k, m, n, y, yhat, z
+from derivcheck.reports.json import render_json
+from derivcheck.results import ClaimResult
+from derivcheck.run.api import step_result
 
 SOFTMAX = context(label_sum=False)
 APART = context(label_sum=False, distinct=True)

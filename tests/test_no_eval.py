@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from derivcheck.cli import main
 
 ROOT = Path(__file__).resolve().parents[1] / "checker"
 FORBIDDEN_CALLS = {"sympify", "parse_expr", "parse_latex", "eval", "exec", "S"}
 
 HEADER = """
     from sympy import Indexed, IndexedBase, Integer, Sum, Symbol, exp
-    from checker.dsl import Instance, derivation, fix, for_all, step
-    from checker.indices import IndexContext
-    from checker.model import Claim, Context
+    from derivcheck.dsl import Instance, derivation, fix, for_all, step
+    from derivcheck.indices import IndexContext
+    from derivcheck.model import Claim, Context
 
     x = Symbol("x", real=True)
     K = Symbol("K", integer=True, positive=True)

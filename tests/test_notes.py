@@ -9,10 +9,10 @@ import time
 import pytest
 import sympy
 
-from checker.notes import NotesError, read_notes
-from checker.notes.declarations import resolve
-from checker.notes.parser import parse
-from checker.notes.tokens import Source, tokenize
+from derivcheck.notes import NotesError, read_notes
+from derivcheck.notes.declarations import resolve
+from derivcheck.notes.parser import parse
+from derivcheck.notes.tokens import Source, tokenize
 
 DECL = {
     "symbols": {
@@ -418,7 +418,7 @@ $$\\frac{d}{dz} \\sigma(z) = s(1 + s)$$
 
 
 def test_a_planted_slip_is_refuted_at_its_line(tmp_path):
-    from checker import verify_derivations
+    from derivcheck import verify_derivations
 
     r = notes(tmp_path, SLIP)
     report = verify_derivations(r.derivations, timeout=20)
@@ -431,7 +431,7 @@ def test_a_planted_slip_is_refuted_at_its_line(tmp_path):
 def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):
     from pathlib import Path
 
-    from checker import cli
+    from derivcheck import cli
 
     root = Path(__file__).resolve().parent.parent
     example = (root / "docs" / "tanh_notes.md").read_text()
@@ -449,7 +449,7 @@ def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):
 
 
 def test_an_equals_sign_not_read_fails_the_check_and_a_bad_file_is_a_usage_error(tmp_path, capsys):
-    from checker import cli
+    from derivcheck import cli
 
     path = tmp_path / "n.md"
     path.write_text("$$a = a$$\n\n$$b = \\hat{q}$$\n")
@@ -470,7 +470,7 @@ def test_an_equals_sign_not_read_fails_the_check_and_a_bad_file_is_a_usage_error
 def test_github_annotations_and_junit_point_at_the_markdown_line(tmp_path, monkeypatch, capsys):
     import os
 
-    from checker import cli
+    from derivcheck import cli
 
     path = tmp_path / "slip.md"
     path.write_text(SLIP)
@@ -483,7 +483,7 @@ def test_github_annotations_and_junit_point_at_the_markdown_line(tmp_path, monke
 
 
 def test_the_html_report_shows_the_notes_with_a_mark_beside_every_equals_sign(tmp_path):
-    from checker import cli
+    from derivcheck import cli
 
     path = tmp_path / "slip.md"
     path.write_text(SLIP + "\n<script>alert(1)</script> and [a](javascript:alert(1))\n")

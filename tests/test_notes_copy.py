@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 import derivations
-from checker import verify_derivations
-from checker.notes import read_notes
-from checker.notes.document import split_at
-from checker.notes.parser import is_relation
-from checker.notes.tokens import Source, tokenize
+from derivcheck import verify_derivations
+from derivcheck.notes import read_notes
+from derivcheck.notes.document import split_at
+from derivcheck.notes.parser import is_relation
+from derivcheck.notes.tokens import Source, tokenize
 
 NOTES = Path(__file__).resolve().parent.parent / "notes" / "softmax_notes.md"
 SEED = Path("/work/shared/notes/softmax_notes.md")

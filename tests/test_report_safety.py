@@ -21,10 +21,10 @@ from markdown_it import MarkdownIt
 from samples import HOSTILE_REPORT_FILE
 from sympy import Symbol
 
-from checker import cli
-from checker.reports.explain import render_explain
-from checker.reports.html import latex_math, sympy_math
-from checker.reports.terminal import render_terminal
+from derivcheck import cli
+from derivcheck.reports.explain import render_explain
+from derivcheck.reports.html import latex_math, sympy_math
+from derivcheck.reports.terminal import render_terminal
 
 STEPS = 3
 FAILING = 2  # steps 2 and 3 are false, so a counterexample and a re-run line are drawn

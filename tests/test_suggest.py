@@ -6,14 +6,14 @@ import json
 import pytest
 from sympy import Derivative, Rational, Symbol, cos, exp, expand, expand_trig, sin, sympify
 
-from checker.model import Claim, Context
-from checker.reports.json import suggestions_dict
-from checker.reports.text import bracketed, suggestion_lines
-from checker.results import StepOutcome, StepResult, Suggestion, SuggestionSearch
-from checker.suggest.api import search_claims
-from checker.suggest.edits import candidates
-from checker.suggest.screen import Screen
 from derivations.index_classes import m, n, yhat
+from derivcheck.model import Claim, Context
+from derivcheck.reports.json import suggestions_dict
+from derivcheck.reports.text import bracketed, suggestion_lines
+from derivcheck.results import StepOutcome, StepResult, Suggestion, SuggestionSearch
+from derivcheck.suggest.api import search_claims
+from derivcheck.suggest.edits import candidates
+from derivcheck.suggest.screen import Screen
 
 x, y, t = (Symbol(name, real=True) for name in ("x", "y", "t"))
 BUDGET = 30.0  # seconds: generous, so that a loaded machine changes nothing
@@ -95,8 +95,8 @@ def test_a_sign_slip_at_every_place_is_one_edit():
 
 
 def test_a_sum_written_for_one_of_its_terms_is_an_edit():
-    from checker.indices import IndexedClaim, sum_except
     from derivations.index_classes import K, context
+    from derivcheck.indices import IndexedClaim, sum_except
 
     claim = IndexedClaim(sum_except(yhat[n] * (1 - yhat[m]), n, m, K), 0, context(label_sum=False))
     after = {c.edit.after for c in candidates(claim) if c.edit.kind == "sum"}
@@ -131,7 +131,7 @@ def test_no_suggestion_is_said_in_one_line():
 
 
 def test_the_side_tried_first_is_the_one_that_breaks_the_chain():
-    from checker.suggest.api import left_first
+    from derivcheck.suggest.api import left_first
 
     before, after = Claim(x, y), Claim(t, x + 1)
     assert left_first(before, Claim(y + 1, t), after)  # starts wrong, ends where the next starts

@@ -5,8 +5,8 @@
 blocks, rows, chains), `build` (claims → Derivations). Nothing read from a notes file is ever
 passed to eval, exec, sympify or parse_expr: the parser builds SymPy objects directly.
 
-May import the records (checker.model, checker.results, checker.functions) and
-checker.indices.model; never a check, the pool, a report or the CLI.
+May import the records (derivcheck.model, derivcheck.results, derivcheck.functions) and
+derivcheck.indices.model; never a check, the pool, a report or the CLI.
 """
 
 from .tokens import NotesError

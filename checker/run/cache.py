@@ -92,7 +92,7 @@ def user_classes(expr) -> str:
     sources = []
     for cls in sorted({type(node) for node in sympy.preorder_traversal(expr)}, key=qualified):
         module = cls.__module__ or ""
-        if module.split(".")[0] in ("sympy", "checker"):
+        if module.split(".")[0] in ("sympy", "derivcheck"):
             continue
         try:
             text = inspect.getsource(cls)

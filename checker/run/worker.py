@@ -135,7 +135,7 @@ def serve(conn: Connection) -> None:
         if isinstance(job.claim, IndexedClaim):
             conn.send(("done", key, check_indexed(job.claim, job.seed, job.timeout)))
             continue
-        if hasattr(job.claim, "run_in_worker"):  # a later stage's task (checker.suggest.search)
+        if hasattr(job.claim, "run_in_worker"):  # a later stage's task (derivcheck.suggest.search)
             conn.send(("done", key, job.claim.run_in_worker(job)))
             continue
         result = engine.check_claim(
@@ -154,7 +154,7 @@ def main() -> None:
     if len(sys.argv) < 2 or not sys.argv[1].isdigit():  # by hand: can a worker start at all?
         from ..checks import autodiff, engine  # noqa: F401
 
-        print("checker.run.worker: SymPy, mpmath and JAX import; workers can start")
+        print("derivcheck.run.worker: SymPy, mpmath and JAX import; workers can start")
         return
     sock = socket.socket(fileno=int(sys.argv[1]))
     serve(Connection(sock.detach()))
@@ -184,7 +184,7 @@ class Pool:
         if self.startup_failures >= STARTUP_FAILURES:
             raise WorkerStartError(
                 f"{self.startup_failures} worker processes died before they were ready; "
-                "run `python -c 'from checker.run.worker import main; main()'` to see why"
+                "run `python -c 'from derivcheck.run.worker import main; main()'` to see why"
             )
         parent, child = socket.socketpair()
         env = dict(os.environ)

@@ -1,6 +1,6 @@
 """The candidate corrections of a wrong line: the mutation operators run backwards.
 
-Each slip of `checker.mutation.mutants` has an edit that undoes it: a sign flipped back, a
+Each slip of `derivcheck.mutation.mutants` has an edit that undoes it: a sign flipped back, a
 factor or a term put back (taken from the line itself), an exponent or a constant moved by one,
 a symbol or an index written for another of its kind, σ(−t) for σ(t), a near-miss constant
 made simple. Every edit is tried at one place, and, where the part it changes occurs more than

@@ -1,7 +1,7 @@
 """The cheap filter before a proof: do a candidate's sides agree at a few points?
 
 The independent high-precision comparison of the mutation harness
-(`checker.mutation.equivalence`: definitions and derivatives by plain SymPy, side conditions
+(`derivcheck.mutation.equivalence`: definitions and derivatives by plain SymPy, side conditions
 solved, both sides by plain mpmath at 60 digits), at a few points drawn once per line. Only a
 candidate whose sides agree to a relative 1e-45 at every one of them goes on to be proved; an
 undefined value is a disagreement. A line for a symbolic K is compared written out at one size.

@@ -1,7 +1,7 @@
 """The search for one refuted line's correction, run inside a worker process under a budget.
 
-Candidates (checker.suggest.edits) are taken in rank order; each goes through the cheap
-numeric screen (checker.suggest.screen), and only one whose sides agree at every point is
+Candidates (derivcheck.suggest.edits) are taken in rank order; each goes through the cheap
+numeric screen (derivcheck.suggest.screen), and only one whose sides agree at every point is
 proved: by the checker itself (`check_claim`: a symbolic certificate, the numeric and the
 autodiff checks), or, for a line for a symbolic K, by the index rules and at seeded concrete
 sizes. Only "proved" counts: a candidate the checker only confirms is never suggested.
