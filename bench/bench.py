@@ -29,14 +29,14 @@ def median_seconds(run, repeat: int = REPEAT) -> float:
 
 
 def verify_end_to_end() -> None:
-    command = [sys.executable, "-m", "checker", "verify", "--quiet"]
+    command = [sys.executable, "-m", "derivcheck", "verify", "--quiet"]
     run = lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # noqa: E731
     print(f"derivcheck verify (notes, end to end), median of 3: {median_seconds(run, 3):.1f} s")
 
 
 def index_proofs() -> None:
     import derivations
-    from checker.indices import prove
+    from derivcheck.indices import prove
 
     print("index rules, per step written for every K (median of 5, in-process):")
     rows = []
@@ -62,11 +62,11 @@ def index_proofs() -> None:
 
 
 def proof_against_size() -> None:
-    from checker.checks.engine import check_claim
-    from checker.indices import prove
-    from checker.indices.instantiate import concrete
     from derivations.index_classes import K
     from derivations.softmax_ce_gradients import DERIVATION
+    from derivcheck.checks.engine import check_claim
+    from derivcheck.indices import prove
+    from derivcheck.indices.instantiate import concrete
 
     step = DERIVATION.steps[-1]  # dL/db_m = ŷ_m − y_m
     claim = step.indexed

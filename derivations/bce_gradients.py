@@ -2,9 +2,9 @@
 
 from sympy import Derivative, Matrix, Symbol, log
 
-from checker.dsl import Instance, define, derivation, fix, step
-from checker.functions import sigmoid
-from checker.model import Context
+from derivcheck.dsl import Instance, define, derivation, fix, step
+from derivcheck.functions import sigmoid
+from derivcheck.model import Context
 
 from .classes import FEATURES, PARAMETER_DOMAIN, PROBABILITY_DOMAIN, dot, vector
 

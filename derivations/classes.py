@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 from sympy import Add, exp, log
 
-from checker.model import Context
+from derivcheck.model import Context
 
 CLASS_COUNTS = (2, 3, 4, 5)
 FEATURES = 3  # size of the input vector x (and of each weight row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy
 from sympy import IndexedBase, Sum, exp, log
 
-from checker.indices import IndexContext, UnitSum
+from derivcheck.indices import IndexContext, UnitSum
 
 from .classes import LOGIT_DOMAIN, PARAMETER_DOMAIN, PROBABILITY_DOMAIN
 

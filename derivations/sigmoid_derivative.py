@@ -2,9 +2,9 @@
 
 from sympy import Derivative, Mul, Symbol, exp
 
-from checker.dsl import Instance, define, derivation, step
-from checker.functions import sigmoid
-from checker.model import Context
+from derivcheck.dsl import Instance, define, derivation, step
+from derivcheck.functions import sigmoid
+from derivcheck.model import Context
 
 z = Symbol("z", real=True)
 yhat = Symbol("yhat", real=True)

@@ -6,8 +6,8 @@ rules, and checked at three random K in 2…12. Labels sum to one (Σ_k y_k = 1 
 
 from sympy import Derivative, Sum
 
-from checker.dsl import derivation, fix, for_all, step
-from checker.indices import sum_except
+from derivcheck.dsl import derivation, fix, for_all, step
+from derivcheck.indices import sum_except
 
 from .index_classes import CHAIN_RULE_SIZES, K, L, W, b, context, d, k, m, n, x, y, yhat, z
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from sympy import exp
 
-from checker.dsl import define, derivation, fix, step
-from checker.functions import sigmoid
+from derivcheck.dsl import define, derivation, fix, step
+from derivcheck.functions import sigmoid
 
 from .index_classes import K, context, i, total, yhat, z
 

@@ -6,7 +6,7 @@ three random K in 2…12.
 
 from sympy import Derivative, KroneckerDelta, exp
 
-from checker.dsl import derivation, fix, for_all, step
+from derivcheck.dsl import derivation, fix, for_all, step
 
 from .index_classes import context, k, m, total, yhat, z
 

@@ -3,7 +3,7 @@
 
 from sympy import Derivative, Sum
 
-from checker.dsl import derivation, for_all, step
+from derivcheck.dsl import derivation, for_all, step
 
 from .index_classes import L, N, W, b, batch_context, context, d, m, n, x, y, yhat
 

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from sympy import Symbol, exp, log
 
-from checker.dsl import Instance, define, derivation, fix, step
-from checker.functions import sigmoid
+from derivcheck.dsl import Instance, define, derivation, fix, step
+from derivcheck.functions import sigmoid
 
 from .classes import FEATURES, Classes, dot, vector
 

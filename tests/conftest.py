@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sympy
 
-import checker as package
-from checker import cli, verify_step
+import derivcheck as package
+from derivcheck import cli, verify_step
 
 # The package is the folder checker/ under its import name: the tests must check this checkout's,
 # not one installed from elsewhere (another checkout's editable install comes first once the

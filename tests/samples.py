@@ -4,9 +4,9 @@
 SIGMOID_FILE = """
     from sympy import Derivative, Symbol
 
-    from checker.dsl import Instance, derivation, step
-    from checker.functions import sigmoid
-    from checker.model import Context
+    from derivcheck.dsl import Instance, derivation, step
+    from derivcheck.functions import sigmoid
+    from derivcheck.model import Context
 
     z = Symbol("z", real=True)
     s = sigmoid(z)
@@ -27,8 +27,8 @@ SIGMOID_FILE = """
 USER_COMMON = """
     from sympy import Symbol, tanh
 
-    from checker.dsl import Instance
-    from checker.model import Context
+    from derivcheck.dsl import Instance
+    from derivcheck.model import Context
 
     x = Symbol("x", real=True)
     t = Symbol("t", real=True)  # shorthand: t = tanh(x)
@@ -37,7 +37,7 @@ USER_COMMON = """
 USER_STEPS = """
     from sympy import Derivative
 
-    from checker.dsl import derivation, step
+    from derivcheck.dsl import derivation, step
     from derivations.common import TANH, t, x
 
     DERIVATION = derivation(

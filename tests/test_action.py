@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from samples import SIGMOID_FILE
 
-from checker import action
+from derivcheck import action
 
 ROOT = Path(__file__).resolve().parents[1]
 

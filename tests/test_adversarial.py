@@ -10,7 +10,7 @@ forms below are ones it keeps: |1 + x| − 1, (e^x + 1)·e^{−x}, d/dx (1 + x)�
 import pytest
 from sympy import Abs, Derivative, Rational, Symbol, cos, exp, log, pi, sin, sqrt
 
-from checker import sigmoid, verify_step
+from derivcheck import sigmoid, verify_step
 
 x, z = Symbol("x", real=True), Symbol("z", real=True)
 s = sigmoid(z)

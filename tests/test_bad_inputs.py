@@ -8,8 +8,8 @@ import pytest
 import sympy
 from sympy import Derivative, Eq, Function, Integral, Matrix, MatrixSymbol, Symbol, log, oo, sin
 
-from checker import sigmoid, verify_step
-from checker.sources.loader import LoadError, load_path
+from derivcheck import sigmoid, verify_step
+from derivcheck.sources.loader import LoadError, load_path
 
 x, y = Symbol("x", real=True), Symbol("y", real=True)
 x_positive = Symbol("x", positive=True)  # same name as x, different assumptions
@@ -149,7 +149,7 @@ def test_bad_argument_raises(arguments):
     ],
 )
 def test_bad_report_request_is_a_usage_error(argv, phrase, capsys):
-    from checker.cli import main
+    from derivcheck.cli import main
 
     try:
         code = main(argv)
@@ -160,9 +160,9 @@ def test_bad_report_request_is_a_usage_error(argv, phrase, capsys):
 
 
 def test_index_messages():
-    from checker.indices import IndexedClaim, IndexProof, prove
-    from checker.results import ClaimResult, StepResult
     from derivations.index_classes import L, context, k, m, y, yhat, z
+    from derivcheck.indices import IndexedClaim, IndexProof, prove
+    from derivcheck.results import ClaimResult, StepResult
 
     softmax = context(label_sum=False)
     no_rule = prove(IndexedClaim(Derivative(sin(z[k]), z[k]), sympy.cos(z[k]), softmax))
@@ -179,8 +179,8 @@ def test_index_messages():
 
 
 def test_index_without_a_range_is_an_error_when_the_step_is_written():
-    from checker.dsl import derivation, step
     from derivations.index_classes import context, y
+    from derivcheck.dsl import derivation, step
 
     q = Symbol("q", integer=True)
     with pytest.raises(ValueError, match="uses the index q, which has no range") as raised:

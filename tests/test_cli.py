@@ -1,4 +1,4 @@
-"""`derivcheck list` and `derivcheck verify` through checker.cli.main: exit codes, JSON,
+"""`derivcheck list` and `derivcheck verify` through derivcheck.cli.main: exit codes, JSON,
 errors."""
 
 import json
@@ -11,8 +11,8 @@ import pytest
 from samples import SIGMOID_FILE
 from sympy import Symbol
 
-from checker import verify_step
-from checker.cli import main
+from derivcheck import verify_step
+from derivcheck.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TRIG_FILE = """
     from sympy import Symbol, cos, expand, expand_trig, sin
 
-    from checker.dsl import Instance, derivation, step
-    from checker.model import Context
+    from derivcheck.dsl import Instance, derivation, step
+    from derivcheck.model import Context
 
     x, y, z = (Symbol(name, real=True) for name in "xyz")
     lhs = expand(expand_trig((sin(x + y + z) ** 2 + cos(x + y + z) ** 2) ** 8))
@@ -173,7 +173,7 @@ def test_strict_fails_a_step_that_is_only_confirmed(tmp_path):
 
 def test_module_entry_point():
     completed = subprocess.run(
-        [sys.executable, "-m", "checker", "verify", "sigmoid-derivative"],
+        [sys.executable, "-m", "derivcheck", "verify", "sigmoid-derivative"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 
 import derivations
-from checker import dsl, verify_derivations
 from derivations import sigmoid_derivative
 from derivations.classes import all_class_counts
+from derivcheck import dsl, verify_derivations
 
 FOR_ALL_K = (
     "softmax-cross-entropy",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from checker.cli import main
+from derivcheck.cli import main
 
 # Errata with counterexamples, checked at K = 2…5 (an instance seed each), and autodiff steps.
 NAMES = ["softmax-cross-entropy", "sigmoid-derivative"]

@@ -18,8 +18,8 @@ from sympy import (
     sqrt,
 )
 
-from checker import sigmoid, verify_step
 from derivations.classes import Classes
+from derivcheck import sigmoid, verify_step
 
 x, y, z = (Symbol(name, real=True) for name in "xyz")
 softmax3 = Classes(3, weights=False, label_sum=False)

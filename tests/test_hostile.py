@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from derivcheck.cli import main
 
 HOSTILE_FILE = """
     import numpy
     from sympy import (Derivative, Eq, Function, Integer, Matrix, Symbol, cos, expand,
                        expand_trig, nan, oo, sin, zoo)
 
-    from checker.dsl import Instance, derivation, step
-    from checker.functions import sigmoid
-    from checker.model import Context
+    from derivcheck.dsl import Instance, derivation, step
+    from derivcheck.functions import sigmoid
+    from derivcheck.model import Context
 
     x, y, z = (Symbol(name, real=True) for name in "xyz")
     f = Function("f")
@@ -104,9 +104,9 @@ def test_json_report(hostile_path, tmp_path, capsys):
 
 
 def test_text_report_of_the_real_process(hostile_path):
-    """The whole output of `python -m checker`, workers' included: no traceback, no warning."""
+    """The whole output of `python -m derivcheck`, workers' included: no traceback, no warning."""
     completed = subprocess.run(
-        [sys.executable, "-m", "checker", "verify", "--path", hostile_path, *FAST],
+        [sys.executable, "-m", "derivcheck", "verify", "--path", hostile_path, *FAST],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -130,12 +130,12 @@ def test_debug_still_reports_bad_input_as_error(hostile_path, capsys):
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch, capsys):
     """A bug in derivcheck itself: exit 3 and one line; --debug lets the traceback through."""
-    import checker.run.api
+    import derivcheck.run.api
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug\nsecond line")
 
-    monkeypatch.setattr(checker.run.api, "verify_derivations", broken)
+    monkeypatch.setattr(derivcheck.run.api, "verify_derivations", broken)
     assert main(["verify", "sigmoid-derivative"]) == 3
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err

@@ -4,11 +4,11 @@ import pytest
 import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Mul, Sum, exp, log, sin
 
-from checker.indices import IndexContext, IndexedClaim, UnitSum, prove, rules, sum_except
-from checker.indices.derivative import differentiate, eliminate
-from checker.indices.rules import Trace, free_indices
-from checker.indices.sums import normalize
 from derivations.index_classes import D, K, L, context, d, j, k, m, n, total, y, yhat, z
+from derivcheck.indices import IndexContext, IndexedClaim, UnitSum, prove, rules, sum_except
+from derivcheck.indices.derivative import differentiate, eliminate
+from derivcheck.indices.rules import Trace, free_indices
+from derivcheck.indices.sums import normalize
 
 c = IndexedBase("c", real=True)  # an input with no definition
 SOFTMAX = context(label_sum=False)

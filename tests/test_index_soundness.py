@@ -8,12 +8,12 @@ import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum, exp
 
 import derivations
-from checker.indices import IndexedClaim, prove, sum_except
-from checker.indices.instantiate import written_out
-from checker.indices.prove import write_out
-from checker.indices.rules import Trace
-from checker.indices.sums import normalize
 from derivations.index_classes import K, context, j, k, m, y, yhat, z
+from derivcheck.indices import IndexedClaim, prove, sum_except
+from derivcheck.indices.instantiate import written_out
+from derivcheck.indices.prove import write_out
+from derivcheck.indices.rules import Trace
+from derivcheck.indices.sums import normalize
 
 c = IndexedBase("c", real=True)
 q = sympy.Symbol("q", integer=True)  # an index with no declared range: given a value outside 1…K
@@ -99,7 +99,7 @@ def test_perturbed_lines_of_the_notes_are_not_proved(claim):
 
 def test_a_derivative_proved_for_all_K_matches_sympy_at_three_K():
     # ∂/∂z_m of Σ_j y_j e^{z_j} / Σ_j e^{z_j}: the rules' derivative against SymPy's diff.
-    from checker.indices.derivative import eliminate
+    from derivcheck.indices.derivative import eliminate
 
     expr = Sum(y[j] * exp(z[j]), (j, 1, K)) / Sum(exp(z[j]), (j, 1, K))
     found = normalize(eliminate(Derivative(expr, z[m]), SOFTMAX, Trace()), {m: K}, SOFTMAX, Trace())

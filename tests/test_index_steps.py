@@ -5,13 +5,13 @@ import json
 import sympy
 from sympy import Derivative, Sum, cos, sin
 
-from checker import verify_derivations
-from checker.dsl import derivation, for_all, step
-from checker.indices import IndexedClaim, IndexProof
-from checker.indices.instantiate import choose_sizes, concrete, instances
-from checker.reports.json import render_json
-from checker.results import ClaimResult, StepResult
 from derivations.index_classes import D, K, L, context, d, j, k, m, x, y, yhat, z
+from derivcheck import verify_derivations
+from derivcheck.dsl import derivation, for_all, step
+from derivcheck.indices import IndexedClaim, IndexProof
+from derivcheck.indices.instantiate import choose_sizes, concrete, instances
+from derivcheck.reports.json import render_json
+from derivcheck.results import ClaimResult, StepResult
 
 SOFTMAX = context(label_sum=False)
 LABELS = context(label_sum=True)
@@ -119,7 +119,7 @@ def test_same_seed_same_proof_and_sizes():
 
 
 def test_proof_out_of_time_is_no_proof_and_the_instances_decide():
-    from checker.indices.check import check_indexed
+    from derivcheck.indices.check import check_indexed
 
     claim = IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], LABELS)
     timed_out = check_indexed(claim, 0, 1e-6)

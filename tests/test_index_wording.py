@@ -5,12 +5,12 @@ import random
 
 from sympy import Derivative
 
-from checker.dsl import for_all
-from checker.indices import IndexProof
-from checker.indices.instantiate import concrete
-from checker.reports.text import counterexample_lines, method_summary
-from checker.results import ClaimResult, Counterexample, StepResult, SymbolicResult
 from derivations.index_classes import K, context, k, m, yhat, z
+from derivcheck.dsl import for_all
+from derivcheck.indices import IndexProof
+from derivcheck.indices.instantiate import concrete
+from derivcheck.reports.text import counterexample_lines, method_summary
+from derivcheck.results import ClaimResult, Counterexample, StepResult, SymbolicResult
 
 
 def test_each_entry_of_an_instance_is_named_by_its_index_values():

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from checker.reports.explain import render_explain
-from checker.reports.terminal import render_terminal
-from checker.reports.text import WIDTH
+from derivcheck.reports.explain import render_explain
+from derivcheck.reports.terminal import render_terminal
+from derivcheck.reports.text import WIDTH
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "checker"
 
 # A claim flows derivation → checks → results → reports. Each stage may import itself and the
 # stages named here; the front ends (the CLI, the DSL, the package's own __init__) import anything.
-FRONT = {"checker", "checker.__main__", "checker.cli", "checker.dsl",
-         "checker.launch", "checker.plugin", "checker.action"}  # fmt: skip
-RECORDS = {"checker.model", "checker.results", "checker.functions"}
+FRONT = {"derivcheck", "derivcheck.__main__", "derivcheck.cli", "derivcheck.dsl",
+         "derivcheck.launch", "derivcheck.plugin", "derivcheck.action"}  # fmt: skip
+RECORDS = {"derivcheck.model", "derivcheck.results", "derivcheck.functions"}
 MAY_IMPORT = {
     "records": {"records"},
     "checks": {"records", "checks"},
@@ -32,8 +32,8 @@ MAY_IMPORT = {
 
 
 def module_name(path: Path) -> str:
-    """The import name of a file of the folder checker/ (installed as the package "checker")."""
-    parts = ("checker", *path.relative_to(PACKAGE).with_suffix("").parts)
+    """The import name of a file of the folder checker/ (installed as the package "derivcheck")."""
+    parts = ("derivcheck", *path.relative_to(PACKAGE).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -62,7 +62,7 @@ def imported_modules(source: str, module: str, is_package: bool = False) -> set[
             found.add(target)
             found.update(f"{target}.{a.name}" for a in node.names)  # `from . import plots`
     names = {module_name(path) for path in MODULES}
-    return {m for m in found if m in names and m != "checker"}
+    return {m for m in found if m in names and m != "derivcheck"}
 
 
 def violations(source: str, module: str, is_package: bool = False) -> list[str]:
@@ -88,11 +88,11 @@ def test_each_stage_imports_only_the_stages_below_it(path):
 @pytest.mark.parametrize(
     "source, module",
     [
-        ("from ..checks.engine import decide", "checker.reports.json"),  # a report computing
-        ("from ..cli import main", "checker.checks.numeric"),  # a check calling the CLI
-        ("from ..reports import text", "checker.checks.engine"),  # a check printing
-        ("from ..run.api import run_claims", "checker.indices.prove"),  # a stage above
-        ("import checker.mutation.mutants", "checker.results"),  # a record importing upward
+        ("from ..checks.engine import decide", "derivcheck.reports.json"),  # a report computing
+        ("from ..cli import main", "derivcheck.checks.numeric"),  # a check calling the CLI
+        ("from ..reports import text", "derivcheck.checks.engine"),  # a check printing
+        ("from ..run.api import run_claims", "derivcheck.indices.prove"),  # a stage above
+        ("import derivcheck.mutation.mutants", "derivcheck.results"),  # a record importing upward
     ],
 )
 def test_the_stage_rule_can_fail(source, module):
@@ -123,9 +123,9 @@ def test_the_readme_layout_table_matches_the_tree():
 def test_derivations_and_the_command_line_do_not_import_jax():
     # JAX must not be started in the process that starts the workers, nor by a derivation.
     code = (
-        "import sys, derivations, checker.cli, checker.run.api, checker.reports.text, "
-        "checker.reports.terminal, checker.reports.html, checker.reports.junit, "
-        "checker.reports.markdown, checker.reports.github, checker.reports.explain; "
+        "import sys, derivations, derivcheck.cli, derivcheck.run.api, derivcheck.reports.text, "
+        "derivcheck.reports.terminal, derivcheck.reports.html, derivcheck.reports.junit, "
+        "derivcheck.reports.markdown, derivcheck.reports.github, derivcheck.reports.explain; "
         "print('jax' in sys.modules)"
     )
     completed = subprocess.run(

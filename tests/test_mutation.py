@@ -9,15 +9,19 @@ import pytest
 from sympy import Derivative, Eq, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, log, sympify
 
 import derivations
-from checker.checks.domains import solve_given
-from checker.checks.prepare import prepare
-from checker.checks.symbolic import QUICK, check_symbolic
-from checker.cli import main
-from checker.functions import sigmoid
-from checker.indices import IndexedClaim
-from checker.model import Claim, Context
-from checker.mutation.equivalence import still_true, still_true_indexed
-from checker.mutation.mutants import (
+from derivations.index_classes import D, K, L, N, k, m
+from derivations.index_classes import y as y_
+from derivations.index_classes import yhat as yhat_
+from derivations.index_classes import z as z_
+from derivcheck.checks.domains import solve_given
+from derivcheck.checks.prepare import prepare
+from derivcheck.checks.symbolic import QUICK, check_symbolic
+from derivcheck.cli import main
+from derivcheck.functions import sigmoid
+from derivcheck.indices import IndexedClaim
+from derivcheck.model import Claim, Context
+from derivcheck.mutation.equivalence import still_true, still_true_indexed
+from derivcheck.mutation.mutants import (
     Mutant,
     add_factor,
     claim_mutants,
@@ -33,7 +37,7 @@ from checker.mutation.mutants import (
     sigmoid_changes,
     swap,
 )
-from checker.mutation.mutate import (
+from derivcheck.mutation.mutate import (
     MutantOutcome,
     MutationReport,
     check_mutants,
@@ -41,11 +45,7 @@ from checker.mutation.mutate import (
     run_mutation,
     undefined,
 )
-from checker.mutation.report import render_mutation_json, render_mutation_text
-from derivations.index_classes import D, K, L, N, k, m
-from derivations.index_classes import y as y_
-from derivations.index_classes import yhat as yhat_
-from derivations.index_classes import z as z_
+from derivcheck.mutation.report import render_mutation_json, render_mutation_text
 
 x, y, t, b = (Symbol(name, real=True) for name in ("x", "y", "t", "b"))
 z0, z1, z2 = (Symbol(f"z{i}", real=True) for i in range(3))

@@ -4,11 +4,11 @@ then decided by SymPy and mpmath, and the report says autodiff was not run and w
 import pytest
 from sympy import Derivative, Heaviside, Max, Symbol
 
-from checker import verify_derivations
-from checker.dsl import Instance, derivation, step
-from checker.model import Context
-from checker.reports.terminal import check_lines
-from checker.reports.text import method_summary
+from derivcheck import verify_derivations
+from derivcheck.dsl import Instance, derivation, step
+from derivcheck.model import Context
+from derivcheck.reports.terminal import check_lines
+from derivcheck.reports.text import method_summary
 
 x = Symbol("x", real=True)
 RELU = Instance(Context(domains={x: (-3, 3)}))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from samples import SIGMOID_FILE
 
-import checker as package
+import derivcheck as package
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = f"{package.__name__}.plugin"
@@ -17,8 +17,8 @@ PLUGIN = f"{package.__name__}.plugin"
 ERRATA_FILE = """
     from sympy import Symbol
 
-    from checker.dsl import Instance, derivation, fix, step
-    from checker.model import Context
+    from derivcheck.dsl import Instance, derivation, fix, step
+    from derivcheck.model import Context
 
     x = Symbol("x", real=True)
 
@@ -93,8 +93,8 @@ def test_strict_fails_a_step_that_is_only_confirmed(user):
             """
             from sympy import Symbol, asin, atan, sqrt
 
-            from checker.dsl import Instance, derivation, step
-            from checker.model import Context
+            from derivcheck.dsl import Instance, derivation, step
+            from derivcheck.model import Context
 
             x = Symbol("x", positive=True)
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 from sympy import Rational, exp, log
 
-from checker import verify_step
+from derivcheck import verify_step
 
 settings.register_profile(
     "ci",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from checker.reports.readable import to_text
+from derivcheck.reports.readable import to_text
 
 
 @pytest.mark.parametrize(

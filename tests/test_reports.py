@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from samples import SIGMOID_FILE
 
-from checker.cli import main
-from checker.reports.html import latex_math, render_html
-from checker.reports.junit import render_junit
-from checker.reports.markdown import render_markdown
-from checker.reports.terminal import render_terminal
-from checker.reports.text import WIDTH
+from derivcheck.cli import main
+from derivcheck.reports.html import latex_math, render_html
+from derivcheck.reports.junit import render_junit
+from derivcheck.reports.markdown import render_markdown
+from derivcheck.reports.terminal import render_terminal
+from derivcheck.reports.text import WIDTH
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # JAX's float64 errors may differ in the last bits between versions and machines.
@@ -188,7 +188,7 @@ def test_explain_tells_the_whole_story(capsys):
 
 
 def test_progress_bar_waits_a_second(monkeypatch):
-    from checker import cli
+    from derivcheck import cli
 
     clock = [100.0]
     monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])

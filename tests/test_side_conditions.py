@@ -2,8 +2,8 @@
 
 from sympy import Derivative, Eq, Symbol
 
-from checker import verify_step
 from derivations.classes import Classes
+from derivcheck import verify_step
 
 softmax3 = Classes(3, weights=False)  # labels y0 + y1 + y2 = 1 given
 

@@ -3,7 +3,7 @@ does not occur (W for w), or by a shorthand's variable with the shorthand left u
 
 from sympy import Derivative, Symbol
 
-from checker import verify_step
+from derivcheck import verify_step
 
 x, w, b, W, z, L = (Symbol(name, real=True) for name in ("x", "w", "b", "W", "z", "L"))
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from sympy import Derivative, Symbol, cos, exp, expand, expand_trig, sin
 
-from checker import sigmoid, verify_step
+from derivcheck import sigmoid, verify_step
 
 x, y, z = (Symbol(name, real=True) for name in "xyz")
 SLOW = expand(expand_trig((sin(x + y + z) ** 2 + cos(x + y + z) ** 2) ** 8))  # 1, expanded
@@ -56,8 +56,8 @@ def test_claim_that_runs_for_minutes_is_an_error_and_the_run_goes_on(lhs, rhs):
 
 
 def test_run_of_several_claims_goes_on_past_one_that_hangs():
-    from checker.model import Claim
-    from checker.run.api import run_claims
+    from derivcheck.model import Claim
+    from derivcheck.run.api import run_claims
 
     hanging = Claim(Derivative(exp(x**2) * sin(x) / (1 + x**2), (x, 50)), 0)
     true = Claim(x * (x + 1), x**2 + x)

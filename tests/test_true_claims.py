@@ -17,8 +17,8 @@ from sympy import (
     sqrt,
 )
 
-from checker import sigmoid, verify_step
 from derivations.classes import Classes
+from derivcheck import sigmoid, verify_step
 
 x, y, z = (Symbol(name, real=True) for name in "xyz")
 p, q = (Symbol(name, positive=True) for name in "pq")

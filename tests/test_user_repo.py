@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from samples import SIGMOID_FILE, user_repository
 
-import checker as package
-from checker.cli import main
-from checker.sources.config import find_config
+import derivcheck as package
+from derivcheck.cli import main
+from derivcheck.sources.config import find_config
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = package.__name__  # the import name: a user's file of this name must not shadow it

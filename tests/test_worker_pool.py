@@ -5,7 +5,7 @@ import signal
 import pytest
 from sympy import Sum, Symbol, sin
 
-from checker import verify_step
+from derivcheck import verify_step
 
 x = Symbol("x", real=True)
 

@@ -1,7 +1,7 @@
 """Mutation testing of the checker: every mutant that is really wrong must be refuted.
 
-Mutants (checker.mutation.mutants) still equal to the original are set aside by an
-independent high-precision comparison (checker.mutation.equivalence), and so are those SymPy
+Mutants (derivcheck.mutation.mutants) still equal to the original are set aside by an
+independent high-precision comparison (derivcheck.mutation.equivalence), and so are those SymPy
 evaluated to zoo (a division by zero, an input error by design); every other one goes through
 the normal checker (`run_claims`, the worker pool, the default points and time limit). Refuted
 is a kill; anything else is a survivor, and proved or confirmed is a false pass: a bug in the

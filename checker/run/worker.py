@@ -151,7 +151,7 @@ def main() -> None:
     if len(sys.argv) < 2 or not sys.argv[1].isdigit():  # by hand: can a worker start at all?
         from ..checks import autodiff, engine  # noqa: F401
 
-        print("checker.run.worker: SymPy, mpmath and JAX import; workers can start")
+        print("derivcheck.run.worker: SymPy, mpmath and JAX import; workers can start")
         return
     sock = socket.socket(fileno=int(sys.argv[1]))
     serve(Connection(sock.detach()))
@@ -181,7 +181,7 @@ class Pool:
         if self.startup_failures >= STARTUP_FAILURES:
             raise WorkerStartError(
                 f"{self.startup_failures} worker processes died before they were ready; "
-                "run `python -c 'from checker.run.worker import main; main()'` to see why"
+                "run `python -c 'from derivcheck.run.worker import main; main()'` to see why"
             )
         parent, child = socket.socketpair()
         env = dict(os.environ)

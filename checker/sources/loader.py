@@ -90,7 +90,7 @@ def load_path(path: str) -> list[Derivation]:
         own = [d for d in loaded if Path(d.source_file).resolve() == file.resolve()]
         if not own:
             raise LoadError(f"{path}: defines no Derivation; build one with "
-                            "checker.dsl.derivation(...) at module level")  # fmt: skip
+                            "derivcheck.dsl.derivation(...) at module level")  # fmt: skip
         return own
     name = module_name(file)
     forget(name)
@@ -129,7 +129,7 @@ def load_directory(folder: Path, path: str) -> list[Derivation]:
     if not found:
         raise LoadError(
             f"{path}: no module in this directory defines a Derivation; build one with "
-            "checker.dsl.derivation(...) at module level"
+            "derivcheck.dsl.derivation(...) at module level"
         )
     return found
 
@@ -176,7 +176,7 @@ def derivations_of(module, path: str, empty_ok: bool = False) -> list[Derivation
                 found.append(candidate)
     if not found and not empty_ok:
         raise LoadError(
-            f"{path}: defines no Derivation; build one with checker.dsl.derivation(...) "
+            f"{path}: defines no Derivation; build one with derivcheck.dsl.derivation(...) "
             "at module level"
         )
     return found
