@@ -19,7 +19,7 @@ PACKAGE = ROOT / "checker"
 # stages named here; the front ends (the CLI, the DSL, the package's own __init__) import anything.
 FRONT = {"derivcheck", "derivcheck.__main__", "derivcheck.cli", "derivcheck.dsl",
          "derivcheck.launch", "derivcheck.plugin", "derivcheck.action"}  # fmt: skip
-RECORDS = {"derivcheck.model", "derivcheck.results", "derivcheck.functions"}
+RECORDS = {"derivcheck.model", "derivcheck.results", "derivcheck.functions", "derivcheck.values"}
 MAY_IMPORT = {
     "records": {"records"},
     "checks": {"records", "checks"},

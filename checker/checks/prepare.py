@@ -325,7 +325,7 @@ def absent_variables(items, definitions) -> tuple[str, ...]:
     rule, and usually a typo (W for w) or a shorthand used without its definition."""
     found = []
     for e in items:
-        for d in sympy.sympify(e).atoms(sympy.Derivative):
+        for d in sympy_value(e).atoms(sympy.Derivative):
             inside = expand_definitions(d.expr, definitions).free_symbols | set(d.expr.free_symbols)
             for v in d.variables:
                 if isinstance(v, sympy.Symbol) and v not in inside:
