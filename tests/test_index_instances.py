@@ -24,7 +24,7 @@ from derivcheck.indices.instantiate import (
 )
 from derivcheck.reports.json import render_json
 from derivcheck.results import ClaimResult
-from derivcheck.run.api import step_result
+from derivcheck.run.api import at_instances, step_result
 
 SOFTMAX = context(label_sum=False)
 APART = context(label_sum=False, distinct=True)
@@ -90,7 +90,9 @@ def test_the_verdict_says_which_sizes_and_entries_were_checked():
     )
     made = instances(claim, 0)
     agreeing = tuple(ClaimResult("confirmed", "agree", i.context.label) for i in made)
-    result = step_result((claim, *made), (ClaimResult("proved", "", proof=prove(claim)), *agreeing))
+    claims = (claim, *made)
+    found = at_instances(claims, (ClaimResult("proved", "", proof=prove(claim)), *agreeing))
+    result = step_result(claims, found)
     at = result.proof.instances
     assert at[0] == "K=2 (all 4 entries (k, m))"
     assert any(" of " in a and "entries (k, m) = 1,1 " in a for a in at)  # sampled: listed
