@@ -16,13 +16,11 @@ import mpmath
 import sympy
 from sympy import Indexed, Sum
 
-from ..indices.instantiate import concrete_context, pattern, written_out
+from ..indices.instantiate import concrete_context, written_out
 from ..indices.model import IndexedClaim
 from ..model import Claim
 from ..mutation.equivalence import (
-    AGREE,
     DEFAULT_INTERVAL,
-    DIGITS,
     DRAWS_PER_POINT,
     draw,
     equivalence_sizes,
@@ -32,6 +30,9 @@ from ..mutation.equivalence import (
 )
 from ..values import sympy_value
 
+# Only a filter: a candidate that passes it must still be proved by SymPy to be suggested.
+DIGITS = 60
+AGREE = mpmath.mpf("1e-45")  # relative difference below which two values are the same
 POINTS = 4
 ZERO = mpmath.mpf("1e-50")  # a value this small at 60 digits is zero
 
@@ -226,3 +227,9 @@ def assignments(context, sizes: dict, rng: random.Random) -> list[dict]:
     chosen = [rng.choice(group) for _, group in sorted(patterns.items())][:ASSIGNMENTS]
     rest = [a for a in every if a not in chosen]
     return chosen + rng.sample(rest, max(0, ASSIGNMENTS - len(chosen)))
+
+
+def pattern(assignment: dict) -> tuple:
+    """Which free indices share a value: (0, 0) for k = m, (0, 1) for k ≠ m."""
+    first: dict = {}
+    return tuple(first.setdefault(v, len(first)) for v in assignment.values())
