@@ -41,8 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     paths = options.paths.split()
     if paths:  # else [tool.derivcheck] paths of the repository's pyproject.toml
         command += ["--path", *paths]
-    os.environ.setdefault("GITHUB_ACTIONS", "true")  # the annotations, also when run by hand
-    code = cli.main(command)
+    added = "GITHUB_ACTIONS" not in os.environ  # the annotations, also when run by hand
+    if added:
+        os.environ["GITHUB_ACTIONS"] = "true"
+    try:
+        code = cli.main(command)
+    finally:  # called in-process (by a test), the caller's environment is left as it was
+        if added:
+            del os.environ["GITHUB_ACTIONS"]
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and os.path.isfile(files["markdown"]):
         with (

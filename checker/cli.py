@@ -4,6 +4,7 @@ module doing I/O."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
@@ -241,6 +242,7 @@ def configure(args) -> None:
                 f'in {where} as [tool.derivcheck] paths = ["derivations"]'
             )
         args.path = list(config.paths)
+        args.configured = True  # the re-run command needs no --path for these
     defaults = {"seed": (config.seed, 0), "points": (config.points, DEFAULT_POINTS),
                 "timeout": (config.timeout, DEFAULT_TIMEOUT)}  # fmt: skip
     for key, (configured, default) in defaults.items():
@@ -270,6 +272,8 @@ def gather(args) -> list:
             return []
     else:
         available = load_paths(args.path)
+        if getattr(args, "configured", False):  # [tool.derivcheck] finds them again
+            available = [dataclasses.replace(d, origin="") for d in available]
     names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
     return select(available, names)
 

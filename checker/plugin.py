@@ -225,7 +225,7 @@ class StepFailed(Exception):
             head = "confirmed only (no symbolic proof); --derivcheck-strict needs proved"
         else:
             head = f"{outcome.result.verdict}: {outcome.result.message}"
-        lines = [head, *step_lines(outcome, self.report, self.item.derivation.name, False)]
+        lines = [head, *step_lines(outcome, self.report, self.item.derivation, False)]
         lines.append(f're-run: pytest --derivcheck "{self.item.nodeid}"')
         return "\n".join(lines)
 

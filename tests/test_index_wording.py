@@ -16,15 +16,15 @@ from derivcheck.results import ClaimResult, Counterexample, StepResult, Symbolic
 def test_each_entry_of_an_instance_is_named_by_its_index_values():
     claim = for_all(Derivative(yhat[k], z[m]), yhat[k] * (1 - yhat[m]), context(label_sum=False))
     at = concrete(claim, {K: 3})  # every entry, in order
-    assert len(at.context.entries) == at.lhs.shape[0] == 9
-    assert at.context.entries[:2] == ("k=1, m=1", "k=1, m=2")
+    assert len(at.context.rows) == at.lhs.shape[0] == 9
+    assert at.context.rows[:2] == ("k=1, m=1", "k=1, m=2")
     sampled = concrete(claim, {K: 4}, random.Random(0))
-    assert len(sampled.context.entries) == sampled.lhs.shape[0]
+    assert len(sampled.context.rows) == sampled.lhs.shape[0]
 
 
 def test_a_counterexample_of_an_index_step_names_the_index_values():
     example = Counterexample((("z1", "0.5"),), "1", "2", 0.5, element=(1, 0))
-    result = ClaimResult("refuted", "differ", "K=3", entries=("k=1, m=1", "k=1, m=2"))
+    result = ClaimResult("refuted", "differ", "K=3", rows=("k=1, m=1", "k=1, m=2"))
     assert result.where(example) == "K=3; k=1, m=2"
     line = counterexample_lines(example, result.where(example))[0]
     assert line.strip() == "counterexample (numeric at K=3; k=1, m=2): z1=0.5"

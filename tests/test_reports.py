@@ -191,7 +191,8 @@ def test_explain_tells_the_whole_story(capsys):
                  "counterexample", "lhs = ", "rhs = ", "re-run:", "corrected"):  # fmt: skip
         assert part in out, part
     assert max(len(line) for line in out.splitlines()) <= WIDTH
-    # one of the notes' own derivations: no --path; every setting of the run
+    # one of the notes' own derivations, found through [tool.derivcheck]: no --path; every
+    # setting of the run
     assert rerun_words(out) == [
         "derivcheck", "verify", "bce-gradients", "--step", "1", "--seed", "0", "--points", "20",
         "--timeout", "10",

@@ -49,7 +49,8 @@ def render_explain(report: Report, name: str, number: int) -> str:
     if outcome.suggestions is not None:
         lines.append("")
         lines.extend(suggestion_lines(outcome))
-        lines.extend(f"{' ' * 12}LaTeX: {s.latex}" for s in outcome.suggestions.suggestions)
+        for suggestion in outcome.suggestions.suggestions:  # LaTeX breaks at spaces, to fit
+            lines.extend(wrapped(f"LaTeX: {suggestion.latex}", " " * 12, " " * 19))
     if step.correction is not None and outcome.correction is not None:
         lines.append("")
         lines.extend(wrapped(to_text(step.correction.latex), "corrected   ", " " * 12))

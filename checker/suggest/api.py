@@ -76,7 +76,10 @@ def searched_claim(step):
     if len(step.claims) != 1:
         return None
     claim = step.claims[0]
-    sides = (sympy_value(claim.lhs), sympy_value(claim.rhs))
+    try:  # a side that is no SymPy value was an error of the step already: nothing to search
+        sides = (sympy_value(claim.lhs), sympy_value(claim.rhs))
+    except (sympy.SympifyError, TypeError):
+        return None
     if any(isinstance(side, sympy.MatrixBase) for side in sides):
         return None
     return claim
