@@ -119,8 +119,31 @@ def test_the_installed_command_checks_a_users_repository(venv, tmp_path):
     user_repository(repo)
     passed = sh(derivcheck, "verify", cwd=repo, env=env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    # NOTES FRONT END: once `derivcheck check NOTES.md` exists, check a notes file here too
-    # (a slip planted in it refused with the counterexample, then passing once fixed).
+    # The user's notes as they write them: a slip planted in the Markdown is refuted, with its
+    # counterexample and the line it stands on; fixed, the notes pass.
+    notes = repo / "notes.md"
+    notes.write_text(USER_NOTES.replace("1 - t^2", "1 + t^2"), encoding="utf-8")
+    failed = sh(derivcheck, "check", "notes.md", cwd=repo, env=env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "refuted" in failed.stdout and "counterexample" in failed.stdout, failed.stdout
+    assert "notes.md:11:" in failed.stdout, failed.stdout
+    notes.write_text(USER_NOTES, encoding="utf-8")
+    passed = sh(derivcheck, "check", "notes.md", cwd=repo, env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+USER_NOTES = r"""# tanh
+
+```derivcheck
+name = "user-tanh-notes"
+[symbols]
+t = {}
+[define]
+t = "\\tanh x"
+```
+
+$$\frac{dt}{dx} = 1 - t^2$$
+"""
 
 
 def test_pytest_derivcheck_from_the_wheel_with_two_xdist_processes(venv, tmp_path):
