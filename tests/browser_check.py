@@ -11,9 +11,12 @@ markup: nothing of it may run, fetch or link.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -108,6 +111,7 @@ def start_chromium(profile: str) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: stop() ends its children too
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -118,8 +122,16 @@ def start_chromium(profile: str) -> tuple[subprocess.Popen, str]:
             return process, port
         if not line and process.poll() is not None:
             break
-    process.kill()
+    stop(process)
     raise RuntimeError("Chromium did not start (is the `chromium` package installed?)")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Chromium and every process it started (renderer, GPU, crashpad), which otherwise go on
+    writing into the profile while it is removed."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def page_socket(port: str) -> str:
@@ -149,7 +161,11 @@ def problems_in(events: list[dict]) -> list[str]:
 
 
 def check(report: Path, screenshot: Path, hostile: bool = False) -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="derivcheck-chromium-") as profile:
+    # a process that outlives stop() must not turn a checked page into a failure: the profile
+    # is scratch
+    with tempfile.TemporaryDirectory(
+        prefix="derivcheck-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process, port = start_chromium(profile)
         try:
             tools = DevTools(page_socket(port))
@@ -167,8 +183,7 @@ def check(report: Path, screenshot: Path, hostile: bool = False) -> list[str]:
             tools.call("Runtime.evaluate", expression="1")
             problems = problems_in(tools.events)
         finally:
-            process.kill()
-            process.wait(timeout=30)
+            stop(process)
     print("  ".join(f"{name}: {value}" for name, value in {**figures, **absent}.items()))
     problems += [f"{value} {name} in the page" for name, value in absent.items() if value]
     if figures["math laid out"] != figures["math elements"]:
