@@ -35,7 +35,7 @@ def test_make_verify_checks_every_catalogue_file_in_one_run():
     assert re.search(r"^CATALOGUE := .*catalogue/\*\.md", makefile, flags=re.M)
 
 
-# (file, the text as written, the text with a slip planted, the rank of the slipped sign on its line)
+# (file, the text as written, the text with a slip planted, the slipped sign's rank on its line)
 SLIPS = [
     pytest.param(
         "softplus.md",
