@@ -1,7 +1,8 @@
 """The catalogue (catalogue/*.md): every file reads every equals sign and names its source, and
 `make verify` checks every file; a slip planted in a copy of a catalogue line is refuted at that
-line (a scalar line SymPy proves, a line for every D the index rules prove, a line with max and
-|x| only the numeric checks decide). The full check of each file is `make verify`'s job."""
+line (a scalar line SymPy proves, lines for every D or N the index rules prove, a line with max
+and |x| only the numeric checks decide, a line for every T, D checked at sizes only). The full
+check of each file is `make verify`'s job."""
 
 import re
 from pathlib import Path
@@ -57,6 +58,20 @@ SLIPS = [
         r"$$\max(x, 0) - x z + \log(1 + e^{|x|}) = -x z + \log(1 + e^{x})$$",
         1,
         id="bce-stable-form-with-max-and-abs",
+    ),
+    pytest.param(
+        "batchnorm.md",
+        r"\cdot \left(-\frac{1}{2}\right) (v + \epsilon)^{-3/2}$$",
+        r"\cdot \frac{1}{2} (v + \epsilon)^{-3/2}$$",
+        1,
+        id="batchnorm-paper-line-a-sign-flipped",
+    ),
+    pytest.param(
+        "attention.md",
+        r"\frac{\partial L}{\partial S_{tu}} = P_{tu} \left(",
+        r"\frac{\partial L}{\partial S_{tu}} = \left(",
+        1,
+        id="attention-scores-checked-at-sizes-a-factor-dropped",
     ),
 ]
 
