@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+CATALOGUE := $(sort $(wildcard catalogue/*.md))
 
 .PHONY: verify test lint bench clean browser-check mutation
 
@@ -12,10 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The derivation modules, then the notes as written (NOTES_ARGS: options for the notes' run).
+# The derivation modules, then the notes and the catalogue as written, in one run (NOTES_ARGS:
+# options for that run).
 verify: $(STAMP)
 	$(BIN)/derivcheck verify $(VERIFY_ARGS)
-	$(BIN)/derivcheck check notes/softmax_notes.md $(NOTES_ARGS)
+	$(BIN)/derivcheck check notes/softmax_notes.md $(CATALOGUE) $(NOTES_ARGS)
 
 mutation: $(STAMP)
 	$(BIN)/derivcheck mutate
