@@ -329,6 +329,9 @@ def test_an_undeclared_name_is_a_located_error_naming_it(tmp_path):
          '"lhs = rhs" (it must pass)'),
         ("```derivcheck\n[define]\nq = 'a'\n```\n", "notes.md:1: define q: declare q in "
          "[symbols] first"),
+        ("```derivcheck\n[sizes]\nD = [1, 3]\n[indices]\ne = [1, 'D']\n```\n", "notes.md:1: "
+         "the index e would change what e^{…} means (Euler's number); name the index otherwise "
+         "(d, f, …)"),
         ("$$a = b\n", "notes.md:1:1: a $$ with no closing $$"),
         ("```derivcheck\nname = 'x'\n", "notes.md:1:1: a code fence ``` with no closing ```"),
     ],

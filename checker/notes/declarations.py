@@ -284,6 +284,11 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
     for name, values in raw.get("indices", {}).items():
         if not isinstance(values, list) or len(values) != 2:
             raise NotesError(f'{origin}: the index {name} must be [low, high], e.g. [1, "K"]')
+        if name == "e":  # e^{x} would become a power of the index, also in earlier shorthands
+            raise NotesError(
+                f"{origin}: the index e would change what e^{{…}} means (Euler's number); "
+                "name the index otherwise (d, f, …)"
+            )
         low, high = size_of(values[0], f"index {name}"), size_of(values[1], f"index {name}")
         symbol = sympy.Symbol(name, integer=True)
         env.names[name] = Index(symbol, low, high)
