@@ -27,3 +27,29 @@ def test_only_a_refuted_step_gets_the_hint(warm_pool):
     assert result.verdict == "refuted" and "b does not occur in w*x" in result.message
     true = verify_step(Derivative(w * x, b), 0)  # d/db of w x is 0, as claimed
     assert true.verdict == "proved" and "does not occur" not in true.message
+
+
+def test_the_hint_named_first_is_the_same_in_every_process():
+    # The hint came from a set of derivatives, in an order set by string hashing, so the golden
+    # report named "z2 does not occur in yhat1" in one run and "yhat1 … in L" in another.
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "from sympy import Derivative, Symbol\n"
+        "from derivcheck.checks.prepare import absent_variables\n"
+        "a, b, c, d, L, yhat1 = (Symbol(n) for n in ('a', 'b', 'c', 'd', 'L', 'yhat1'))\n"
+        "items = [Derivative(L, yhat1) * Derivative(yhat1, a) + Derivative(c, d)"
+        " + Derivative(b, c)]\n"
+        "print(absent_variables(items, {}))\n"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        seen.add(done.stdout)
+    assert len(seen) == 1, seen

@@ -325,7 +325,9 @@ def absent_variables(items, definitions) -> tuple[str, ...]:
     rule, and usually a typo (W for w) or a shorthand used without its definition."""
     found = []
     for e in items:
-        for d in sympy_value(e).atoms(sympy.Derivative):
+        # atoms() is a set, in an order that changes from process to process (string hashes):
+        # sorted, the first note (the one the verdict names) is the same in every run
+        for d in sorted(sympy_value(e).atoms(sympy.Derivative), key=sympy.default_sort_key):
             inside = expand_definitions(d.expr, definitions).free_symbols | set(d.expr.free_symbols)
             for v in d.variables:
                 if isinstance(v, sympy.Symbol) and v not in inside:
