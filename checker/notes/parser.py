@@ -817,6 +817,16 @@ class Parser:
 
     # --- \sum and \prod --------------------------------------------------------------------
 
+    def index_range(self, start: int, name: str, written: str) -> tuple:
+        """(low, high) of a declared index that a sum without explicit limits runs over."""
+        declared = self.env.names.get(name)
+        if not isinstance(declared, Index):
+            raise self.error(
+                start,
+                f'{written} has no range for {name}; declare it, e.g. [indices] {name} = [1, "K"]',
+            )
+        return declared.low, declared.high
+
     def big_operator(self, pos: int, bound: dict, bars: int):
         start = pos
         kind = self.tokens[pos].text
@@ -847,14 +857,7 @@ class Parser:
         name = sub[0].text
         except_ = None
         if len(sub) == 1:
-            declared = self.env.names.get(name)
-            if not isinstance(declared, Index):
-                raise self.error(
-                    start,
-                    f"\\{kind}_{name} has no range for {name}; declare it, "
-                    f'e.g. [indices] {name} = [1, "K"]',
-                )
-            low, high = declared.low, declared.high
+            low, high = self.index_range(start, name, f"\\{kind}_{name}")
             if sup is not None:
                 raise self.error(start, f"\\{kind}_{name}^… needs a lower limit, {name}=1")
         elif sub[1].is_("char", "="):
@@ -863,14 +866,7 @@ class Parser:
             low = Parser(self.source, sub[2:], self.env, self.work).expression_in(bound)
             high = Parser(self.source, sup, self.env, self.work).expression_in(bound)
         elif sub[1].kind == "cmd" and sub[1].text in ("neq", "ne"):
-            declared = self.env.names.get(name)
-            if not isinstance(declared, Index):
-                raise self.error(
-                    start,
-                    f"\\{kind}_{{{name} \\neq …}} has no range for {name}; "
-                    f'declare it, e.g. [indices] {name} = [1, "K"]',
-                )
-            low, high = declared.low, declared.high
+            low, high = self.index_range(start, name, f"\\{kind}_{{{name} \\neq …}}")
             except_ = Parser(self.source, sub[2:], self.env, self.work).expression_in(bound)
         else:
             raise self.error_at(
