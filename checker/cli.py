@@ -516,9 +516,10 @@ def explain(args, derivations) -> int:
 
 def check(args, derivations, steps, describe=False):
     """The report of one run, with a progress bar on a terminal once it takes over a second."""
-    from .run.api import verify_derivations
+    from .run.api import open_cache, verify_derivations
 
     progress = ProgressBar() if sys.stderr.isatty() else None
+    cache_dir = None if args.no_cache else args.cache_dir
     try:
         report = verify_derivations(
             derivations,
@@ -530,13 +531,16 @@ def check(args, derivations, steps, describe=False):
             debug=args.debug,
             progress=progress,
             describe=describe,
-            cache_dir=None if args.no_cache else args.cache_dir,
+            cache_dir=cache_dir,
             jobs=args.jobs,
         )
         if not args.no_suggest:
             from .suggest.api import suggest_report
 
-            report = suggest_report(report, seconds=args.suggest_timeout, progress=progress)
+            cache = open_cache(cache_dir, getattr(args, "strict", False))
+            report = suggest_report(
+                report, seconds=args.suggest_timeout, progress=progress, cache=cache
+            )
     finally:
         if progress is not None:
             progress.stop()

@@ -321,6 +321,9 @@ class SuggestionSearch:
     proofs: int = 0  # proofs attempted
     seconds: float = 0.0
     message: str = ""  # why none was found, when none was
+    stopped: bool = False  # cut short by its budget: another run might have gone further
+    searched: bool = True  # False: no search was made (the step is of a kind none is made for)
+    cached: bool = False  # taken from the result cache, not searched in this run
 
     @property
     def found(self) -> bool:
@@ -335,6 +338,17 @@ class StepOutcome:
     result: StepResult
     correction: StepResult | None = None
     suggestions: SuggestionSearch | None = None  # for a refuted step, unless --no-suggest
+
+    @property
+    def cached(self) -> bool:
+        """Did every part of this step (its claims, its correction's, the search for a
+        correction) come from the result cache?"""
+        search = self.suggestions
+        return (
+            self.result.cached
+            and (self.correction is None or self.correction.cached)
+            and (search is None or not search.searched or search.cached)
+        )
 
     def ok(self, strict: bool = False) -> bool:
         passing = ("proved",) if strict else ("proved", "confirmed")
@@ -385,9 +399,5 @@ class Report:
 
     @property
     def cached(self) -> int:
-        """Steps (a correction with its erratum) whose every claim came from the result cache."""
-        return sum(
-            1
-            for s in self.outcomes
-            if s.result.cached and (s.correction is None or s.correction.cached)
-        )
+        """Steps (with a correction, and the search for one) that came whole from the cache."""
+        return sum(1 for s in self.outcomes if s.cached)

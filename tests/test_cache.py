@@ -281,3 +281,90 @@ def test_one_worker_per_core_by_default_and_jobs_to_choose(monkeypatch):
     assert worker.Pool().size == 8
     assert worker.Pool(3).size == 3
     assert cli.parser().parse_args(["verify", "--jobs", "3"]).jobs == 3
+
+
+def test_a_float_and_an_integer_never_share_a_key(tmp_path):
+    """Canonical text is memoised per SymPy value (keyed on ==): 2.0 and 2 must stay apart."""
+    from sympy import Float, Integer
+
+    cache = ResultCache(tmp_path)
+    assert cache.key(job(rhs=x * Integer(2) / 2)) != cache.key(job(rhs=x * Float(2.0) / 2))
+    assert caching.sympy_text(Float(2.0)) != caching.sympy_text(Integer(2))
+
+
+def slipped_derivation():
+    return derivation(
+        "cached-slip",
+        "a sign slip",
+        "test",
+        instances=[Instance(Context(domains={x: (-2.0, 2.0)}))],
+        steps=[
+            step("x(x + 1) = x^2 + x", (x * (x + 1), x**2 + x)),
+            step("x^2 + x = x(x - 1)", (x**2 + x, x * (x - 1))),
+            step("x(x + 1) = x + x^2", (x * (x + 1), x + x**2)),
+        ],
+    )
+
+
+def suggested(tmp_path):
+    """A run with suggestions, searched (or taken from the cache in `tmp_path`)."""
+    from derivcheck.run.api import open_cache
+    from derivcheck.suggest.api import suggest_report
+
+    report = verify_derivations([slipped_derivation()], cache_dir=tmp_path)
+    return suggest_report(report, seconds=20.0, cache=open_cache(tmp_path))
+
+
+def test_a_search_for_a_correction_is_cached_and_starts_no_worker(tmp_path, monkeypatch):
+    import derivcheck.suggest.api
+
+    first = suggested(tmp_path)
+    search = first.outcomes[1].suggestions
+    assert search.found and not search.cached and not search.stopped  # x(x − 1) → x(x + 1)
+    assert first.cached == 0
+    monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)
+    monkeypatch.setattr(derivcheck.suggest.api, "shared_pool", no_workers)
+    second = suggested(tmp_path)
+    assert second.outcomes[1].suggestions.cached and second.cached == 3
+    reports = [stripped(json.loads(render_json(r))) for r in (first, second)]
+    assert reports[0] == reports[1]
+    assert reports[1]["derivations"][0]["steps"][1]["suggestions"][0]["edit"]
+
+
+def test_a_search_is_searched_again_when_anything_it_read_changed(tmp_path):
+    """The key covers the line, its neighbours (anchors), the seed, the budget, and the lines
+    proved in its context (a suggestion may take its certificate from one of them)."""
+    from derivcheck.run.api import open_cache
+    from derivcheck.suggest.api import relevant
+    from derivcheck.suggest.search import Search
+
+    cache = open_cache(tmp_path)
+    claim = Claim(Derivative(s, z), s * (1 + s), CONTEXT)
+    proved = Claim(s, 1 / (1 + exp(-z)), CONTEXT)
+    elsewhere = Claim(s, 1 / (1 + exp(-z)), replace(CONTEXT, label="other"))
+    assert relevant(((proved, "SymPy"), (elsewhere, "SymPy")), claim) == ((proved, "SymPy"),)
+
+    def key(search=Search(claim), seed=1, points=20):
+        return cache.key_of("suggestion search", search, seed, points)
+
+    changed = [
+        key(Search(replace(claim, rhs=s * (2 + s)))),
+        key(Search(claim, lhs_first=True)),
+        key(Search(claim, seconds=9.0)),
+        key(Search(claim, known=((proved, "SymPy"),))),
+        key(Search(claim, anchors=(s, None))),
+        key(seed=2),
+        key(points=21),
+    ]
+    assert key() == key() and key() not in changed and len(set(changed)) == len(changed)
+
+
+def test_a_search_cut_short_by_its_budget_is_not_cached(tmp_path):
+    from derivcheck.results import SuggestionSearch
+
+    cache = ResultCache(tmp_path)
+    cache.store("a" * 64, SuggestionSearch((), screened=3, message="within 8 s", stopped=True))
+    assert cache.load_search("a" * 64) is None
+    cache.store("b" * 64, SuggestionSearch((), screened=3, message="none agreed"))
+    assert cache.load_search("b" * 64).message == "none agreed"
+    assert cache.load("b" * 64) is None  # a search is no claim's result

@@ -219,3 +219,15 @@ def test_rerun_is_one_shell_command_with_every_option(hostile):
             break
         joined += " "
     assert shlex.split(joined.removeprefix("re-run: ")) == words
+
+
+def test_the_fast_escape_names_every_character_the_rule_does():
+    """`printable` runs one regular expression: it must match exactly the characters `unsafe`
+    (Unicode categories Cc and Cs, the bidirectional overrides, U+FFFE/U+FFFF) calls unsafe,
+    over the whole of Unicode."""
+    from derivcheck.reports.text import UNSAFE, printable, unsafe
+
+    differ = [c for c in map(chr, range(0x110000)) if bool(UNSAFE.fullmatch(c)) != unsafe(c)]
+    assert differ == []
+    assert printable("a\x1bb\u202ec\ud800") == "a\\x1bb\\u202ec\\ud800"
+    assert unicodedata.category("\x85") == "Cc" and printable("\x85") == "\\x85"

@@ -11,7 +11,6 @@ import sympy
 from ..model import Claim
 from ..results import AutodiffResult, ClaimResult, NumericResult, SymbolicResult
 from .deadline import OutOfTime, budget
-from .domains import draw, resolve_domains, solve_given
 from .prepare import InputError, prepare
 
 DEFAULT_POINTS = 20
@@ -37,6 +36,7 @@ def check_claim(
     `describe` records both sides as checked (for `explain`; printing them is not cheap)."""
     from .autodiff import check_autodiff  # JAX is imported only inside workers
     from .concrete import check_concrete
+    from .domains import draw, resolve_domains, solve_given  # NumPy and mpmath: in the workers
     from .numeric import Evaluations, beyond_resolution, check_numeric, probe_residuals
     from .symbolic import check_symbolic
 

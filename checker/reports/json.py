@@ -106,6 +106,8 @@ def suggestions_dict(search) -> dict:
             "proofs": search.proofs,
             "seconds": round(search.seconds, 3),
             "message": search.message,
+            "stopped": search.stopped,
+            "cached": search.cached,
         },
     }
 

@@ -4,6 +4,7 @@ counterexample, the errata, the failures, the summary line (reports.terminal lay
 from __future__ import annotations
 
 import dataclasses
+import re
 import shlex
 import textwrap
 import unicodedata
@@ -30,11 +31,18 @@ SYMBOLIC_STATUS = {
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+# Every character `unsafe` names: categories Cc (C0, DEL, C1) and Cs (surrogates) are exactly
+# these ranges; test_reports checks the two agree over the whole of Unicode.
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + "".join(sorted(BIDI)) + "]"
+)
+
+
 def printable(text: str) -> str:
     """`text` with every control character (C0, DEL, C1), bidirectional override, lone surrogate
     and XML-forbidden non-character spelled out as an escape, e.g. ESC as \\x1b: nothing a user
     wrote can move a terminal's cursor, colour it, or make the JUnit XML not well formed."""
-    return "".join(escaped(ch) if unsafe(ch) else ch for ch in text)
+    return UNSAFE.sub(lambda found: escaped(found.group()), text)
 
 
 def unsafe(ch: str) -> bool:

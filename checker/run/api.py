@@ -139,9 +139,7 @@ def verify_derivations(
     start = time.perf_counter()
     if jobs is not None:
         shared_pool().size = jobs
-    cache = None
-    if cache_dir is not None:
-        cache = ResultCache(cache_dir, strict=strict, versions=versions())
+    cache = open_cache(cache_dir, strict)
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
     limits = vet_limits(points, timeout)
     claims, seeds, plan, stored = [], [], {}, {}
@@ -251,6 +249,13 @@ def step_result(claims: tuple, results: tuple[ClaimResult, ...]) -> StepResult:
         first, rest = results[0], results[1:]
         return StepResult(rest, first.proof or IndexProof("error", message=first.message))
     return StepResult(results)
+
+
+def open_cache(cache_dir, strict: bool = False) -> ResultCache | None:
+    """The result cache in `cache_dir` for a run's settings; None for no cache."""
+    if cache_dir is None:
+        return None
+    return ResultCache(cache_dir, strict=strict, versions=versions())
 
 
 def versions() -> tuple[tuple[str, str], ...]:

@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import sympy
@@ -49,6 +49,8 @@ RECORDS = {
         records.Slice,
         records.IndexProof,
         records.RuleUse,
+        records.SuggestionSearch,
+        records.Suggestion,
     )
 }
 PACKAGE = Path(__file__).resolve().parents[1]  # checker/
@@ -69,7 +71,9 @@ def canonical(value) -> str:
     Anything without a canonical spelling falls back to its type and repr; a repr that names a
     memory address only makes the key miss, never hit a stale entry.
     """
-    if isinstance(value, (sympy.Basic, sympy.MatrixBase)):
+    if isinstance(value, sympy.Basic):
+        return sympy_text(value)
+    if isinstance(value, sympy.MatrixBase):
         return f"sympy:{sympy.srepr(value)}{user_classes(value)}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = ",".join(
@@ -84,6 +88,14 @@ def canonical(value) -> str:
     if value is None or isinstance(value, (bool, int, float, str)):
         return f"{type(value).__name__}:{value!r}"
     return f"{qualified(type(value))}:{value!r}"
+
+
+@lru_cache(maxsize=8192)
+def sympy_text(expr: sympy.Basic) -> str:
+    """A SymPy value's canonical text, worked out once per value in a run (a line's sides come
+    back in its neighbours' keys and in every search's proved lines). Two values SymPy holds
+    equal have the same structure, types and assumptions, hence the same text."""
+    return f"sympy:{sympy.srepr(expr)}{user_classes(expr)}"
 
 
 def user_classes(expr) -> str:
@@ -134,9 +146,21 @@ def decode(data):
     return data
 
 
-def cacheable(result: ClaimResult) -> bool:
+def stored(result):
+    """The record as it is kept: not marked cached, and a suggestion without its SymPy sides
+    (JSON does not hold them; only `mutate --suggest`, which never reads the cache, uses them)."""
+    if isinstance(result, records.SuggestionSearch):
+        kept = tuple(dataclasses.replace(s, sides=()) for s in result.suggestions)
+        return dataclasses.replace(result, suggestions=kept, cached=False)
+    return dataclasses.replace(result, cached=False)
+
+
+def cacheable(result) -> bool:
     """A result the same inputs give again: not one cut short by a time limit, a worker's death
-    or a claim a worker could not load, which another run may well finish."""
+    or a claim a worker could not load, which another run may well finish; not a suggestion
+    search stopped at its budget (a faster run might have gone further)."""
+    if isinstance(result, records.SuggestionSearch):
+        return not result.stopped
     if result.verdict == "error" and ("time limit" in result.message or "worker" in result.message):
         return False
     if result.proof is not None and result.proof.condition is not None:
@@ -174,8 +198,9 @@ class ResultCache:
         found = self.load_all(key)
         return found[0] if found is not None and len(found) == 1 else None
 
-    def load_all(self, key: str) -> tuple[ClaimResult, ...] | None:
-        """The results kept together under `key` (the claims of a step), marked cached."""
+    def load_all(self, key: str, kind: type = ClaimResult) -> tuple | None:
+        """The results kept together under `key` (the claims of a step), marked cached; each
+        must be a `kind` (a ClaimResult, or the SuggestionSearch of a refuted line)."""
         try:
             entry = json.loads(self.path(key).read_text(encoding="utf-8"))
             if entry["key"] != key:
@@ -183,17 +208,22 @@ class ResultCache:
             found = decode(entry["results"])
         except Exception:  # missing, truncated, corrupt, or from another format: a miss
             return None
-        if not isinstance(found, tuple) or not all(isinstance(r, ClaimResult) for r in found):
+        if not isinstance(found, tuple) or not all(type(r) is kind for r in found):
             return None
         self.hits += len(found)
         return tuple(dataclasses.replace(r, cached=True) for r in found)
 
-    def store(self, key: str, *results: ClaimResult) -> None:
+    def load_search(self, key: str) -> records.SuggestionSearch | None:
+        """The suggestion search kept under `key`, marked cached; None for a miss."""
+        found = self.load_all(key, records.SuggestionSearch)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def store(self, key: str, *results) -> None:
         """Keep `results` under `key`, unless one of them another run might well finish."""
         if not results or not all(cacheable(r) for r in results):
             return
         try:
-            data = [encode(dataclasses.replace(r, cached=False)) for r in results]
+            data = [encode(stored(r)) for r in results]
             text = json.dumps({"key": key, "results": data})
         except (TypeError, ValueError):
             return  # something in the result JSON cannot hold: not cached

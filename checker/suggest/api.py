@@ -23,8 +23,11 @@ def suggest_report(
     seconds: float = DEFAULT_SECONDS,
     points: int | None = None,
     progress=None,
+    cache=None,
 ) -> Report:
-    """The report with a SuggestionSearch on every refuted step."""
+    """The report with a SuggestionSearch on every refuted step; with a `cache` (a
+    ResultCache), a search made before for the same line, neighbours and settings is taken
+    from it."""
     points = points or report.points or DEFAULT_POINTS
     known = proved_claims(report)
     wanted = []
@@ -47,6 +50,7 @@ def suggest_report(
         seconds,
         progress,
         known,
+        cache,
     )
     by_step = {key: result for (key, *_), result in zip(wanted, found)}
     derivations = []
@@ -64,7 +68,9 @@ def suggest_report(
 
 
 NOT_SEARCHED = SuggestionSearch(
-    (), message="no correction searched for: the step has several instances or matrix sides"
+    (),
+    message="no correction searched for: the step has several instances or matrix sides",
+    searched=False,
 )
 
 
@@ -138,17 +144,46 @@ def left_first(previous, claim, following) -> bool:
 
 
 def search_claims(
-    wanted, points: int, seconds: float, progress=None, known=()
+    wanted, points: int, seconds: float, progress=None, known=(), cache=None
 ) -> list[SuggestionSearch]:
-    """A SuggestionSearch for each (claim, lhs_first, seed, anchors), in order, in the pool."""
-    jobs = [
-        Job(Search(claim, lhs_first, seconds, known, *rest), seed, points, seconds + SLACK)
-        for claim, lhs_first, seed, *rest in wanted
-    ]
-    if not jobs:
-        return []
-    results = shared_pool().run(jobs, progress)
-    return [as_search(result, seconds) for result in results]
+    """A SuggestionSearch for each (claim, lhs_first, seed, anchors), in order, in the pool
+    (or from the `cache`)."""
+    found, jobs, keys = {}, [], {}
+    for index, (claim, lhs_first, seed, *rest) in enumerate(wanted):
+        search = Search(claim, lhs_first, seconds, relevant(known, claim), *rest)
+        key = None
+        if cache is not None:
+            key = cache.key_of("suggestion search", search, seed, points)
+            hit = cache.load_search(key) if key is not None else None
+            if hit is not None:
+                found[index] = hit
+                continue
+        keys[index] = key
+        jobs.append((index, Job(search, seed, points, seconds + SLACK)))
+    if jobs:  # every search from the cache: no worker starts
+        offset = len(found)
+
+        def ran(done, total):
+            if progress is not None:
+                progress(offset + done, offset + total)
+
+        results = shared_pool().run([job for _, job in jobs], ran)
+        for (index, _), result in zip(jobs, results):
+            found[index] = as_search(result, seconds)
+            if keys[index] is not None:
+                cache.store(keys[index], found[index])
+    return [found[i] for i in range(len(wanted))]
+
+
+def relevant(known, claim) -> tuple:
+    """The proved claims a search for `claim` can use (`search.proved_before`: of its kind and
+    in its context); only these go into the search, and into its key in the cache."""
+    kind = isinstance(claim, IndexedClaim)
+    return tuple(
+        (other, text)
+        for other, text in known
+        if isinstance(other, IndexedClaim) == kind and other.context == claim.context
+    )
 
 
 def as_search(result, seconds: float) -> SuggestionSearch:
@@ -157,4 +192,4 @@ def as_search(result, seconds: float) -> SuggestionSearch:
     message = result.message if isinstance(result, ClaimResult) else "the search failed"
     if isinstance(result, ClaimResult) and "time limit" in message:
         message = f"no single-edit correction found within {seconds:g} s (the search was stopped)"
-    return SuggestionSearch((), message=message)
+    return SuggestionSearch((), message=message, stopped=True)  # a worker's failure: not kept

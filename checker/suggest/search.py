@@ -40,7 +40,9 @@ class Search:
         return self.claim.context
 
     def run_in_worker(self, job) -> SuggestionSearch:
-        return search(self.claim, job.seed, job.points, self.seconds, self.lhs_first, self.known)
+        return search(
+            self.claim, job.seed, job.points, self.seconds, self.lhs_first, self.known, self.anchors
+        )
 
 
 def search(
@@ -57,12 +59,16 @@ def search(
     deadline = start + seconds
     found, screened, agreeing, proofs, first = [], 0, 0, 0, ()
     complete = False
+    stopped = False  # by the budget, or a proof by its time limit: a faster run may go further
     try:
         screen = Screen(claim, seed)
-        matching = chained(claim, lhs_first, anchors, start + seconds * CHAIN_SHARE)
+        matching, stopped = chained(claim, lhs_first, anchors, start + seconds * CHAIN_SHARE)
         variants = itertools.chain(matching, candidates(claim, lhs_first))
         seen = set()
-        while len(found) < SHOWN and time.perf_counter() < deadline:
+        while len(found) < SHOWN:
+            if time.perf_counter() >= deadline:
+                stopped = True
+                break
             candidate = next(variants, None)
             if candidate is None:
                 complete = True
@@ -78,11 +84,13 @@ def search(
             agreeing += 1
             remaining = deadline - time.perf_counter()
             if remaining < MINIMUM_PROOF:
+                stopped = True
                 break
             certificate = proved_before(claim, candidate, known)
             if not certificate:
                 proofs += 1
-                certificate = prove(claim, candidate, seed + proofs, points, remaining)
+                certificate, cut = prove(claim, candidate, seed + proofs, points, remaining)
+                stopped = stopped or cut
             if certificate:
                 found.append(suggestion(candidate, claim, certificate))
                 first = candidate.edit.rank(lhs_first)
@@ -98,24 +106,25 @@ def search(
             + f"; {agreed})"
         )
     spent = time.perf_counter() - start
-    return SuggestionSearch(tuple(found), screened, agreeing, proofs, spent, message)
+    return SuggestionSearch(tuple(found), screened, agreeing, proofs, spent, message, stopped)
 
 
-def chained(claim, lhs_first, anchors, until: float) -> list:
-    """The candidates whose edited side is the neighbouring line's side (found before `until`)."""
+def chained(claim, lhs_first, anchors, until: float) -> tuple[list, bool]:
+    """The candidates whose edited side is the neighbouring line's side (found before `until`),
+    and whether `until` came before every candidate was looked at."""
     before, after = (None if a is None else sympy_value(a) for a in anchors)
     if before is None and after is None:
-        return []
+        return [], False
     matching = []
     for candidate in candidates(claim, lhs_first):
         if time.perf_counter() > until:
-            break
+            return matching, True
         side = candidate.edit.side
         if (side == "lhs" and candidate.lhs == before) or (
             side == "rhs" and candidate.rhs == after
         ):
             matching.append(candidate)
-    return matching
+    return matching, False
 
 
 def vanishing(screen, candidate) -> bool:
@@ -134,8 +143,9 @@ def proved_before(claim, candidate, known) -> str:
     return ""
 
 
-def prove(claim, candidate, seed: int, points: int, seconds: float) -> str:
-    """The certificate if the checker proves the candidate, "" otherwise."""
+def prove(claim, candidate, seed: int, points: int, seconds: float) -> tuple[str, bool]:
+    """The certificate if the checker proves the candidate ("" otherwise), and whether a time
+    limit decided it (so that a run with more time might prove it)."""
     from ..checks.engine import check_claim
     from ..indices.check import check_indexed
     from ..indices.instantiate import instances
@@ -144,20 +154,31 @@ def prove(claim, candidate, seed: int, points: int, seconds: float) -> str:
     if not isinstance(claim, IndexedClaim):
         variant = Claim(candidate.lhs, candidate.rhs, claim.context)
         result = check_claim(variant, seed=seed, points=points, timeout=seconds)
-        return certificate(StepResult((result,)))
+        text = certificate(StepResult((result,)))
+        return text, not text and timed_out(result)
     variant = IndexedClaim(candidate.lhs, candidate.rhs, claim.context)
-    proof = check_indexed(variant, seed, seconds).proof
-    if proof is None or not proof.proved:
-        return ""
+    result = check_indexed(variant, seed, seconds)
+    if result.proof is None or not result.proof.proved:
+        return "", timed_out(result)
     checked = []
     for instance in instances(replace(variant, context=small_sizes(claim.context)), seed):
         left = seconds - (time.perf_counter() - start)
         if left < MINIMUM_PROOF:
-            return ""
+            return "", True
         checked.append(check_claim(instance, seed=seed, points=points, timeout=left))
         if checked[-1].verdict not in ("proved", "confirmed"):
-            return ""
-    return certificate(StepResult(tuple(checked), proof))
+            return "", timed_out(checked[-1])
+    return certificate(StepResult(tuple(checked), result.proof)), False
+
+
+def timed_out(result) -> bool:
+    """Was a time limit part of how this claim's check ended (SymPy's, or the claim's own)?"""
+    if "time limit" in result.message:
+        return True
+    symbolic = result.symbolic
+    return symbolic is not None and (
+        symbolic.status == "timeout" or any(a.outcome == "timeout" for a in symbolic.attempts)
+    )
 
 
 SIZES = 4  # a candidate for a symbolic K is checked at sizes up to the smallest + 3 (K ≤ 5)
