@@ -196,7 +196,12 @@ def add_mutate(commands) -> None:
     mutate = commands.add_parser(
         "mutate", help="mutation testing: wrong variants of every step must be refuted"
     )
-    mutate.add_argument("names", nargs="*", metavar="NAME", help="derivations to mutate")
+    mutate.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="derivations to mutate, or notes files (NOTES.md: every derivation read from them)",
+    )
     path_option(mutate)
     mutate.add_argument("--seed", type=seed_value, help="random seed (default 0)")
     mutate.add_argument(
@@ -224,7 +229,11 @@ def add_mutate(commands) -> None:
 def is_path(name: str) -> bool:
     """A NAME that can only be a file or a directory: `--path notes/*.py` expands to one
     --path and more NAMEs."""
-    return "/" in name or os.sep in name or name.endswith(".py")
+    return "/" in name or os.sep in name or name.endswith(".py") or is_notes_file(name)
+
+
+def is_notes_file(name: str) -> bool:
+    return name.lower().endswith((".md", ".markdown"))
 
 
 def configure(args) -> None:
@@ -260,6 +269,8 @@ def configure(args) -> None:
 def gather(args) -> list:
     if args.command in ("check", "read") or is_notes(args):
         return []
+    if args.command == "mutate" and any(is_notes_file(p) for p in args.path):
+        return mutated_notes(args)
     if getattr(args, "changed", False):
         available, skipped = load_changed(args.path)
         if skipped:
@@ -276,6 +287,22 @@ def gather(args) -> list:
             available = [dataclasses.replace(d, origin="") for d in available]
     names = list(dict.fromkeys(getattr(args, "names", [])))  # each name once
     return select(available, names)
+
+
+def mutated_notes(args) -> list:
+    """`derivcheck mutate NOTES.md …`: the derivations read from the notes files (and those of
+    any module given beside them), each under the name its block gives it."""
+    from .notes import read_notes
+
+    notes = [p for p in dict.fromkeys(args.path) if is_notes_file(p)]
+    modules = [p for p in args.path if not is_notes_file(p)]
+    available = [d for path in notes for d in read_notes(path).derivations]
+    available += load_paths(modules) if modules else []
+    names = [d.name for d in available]
+    for name in names:
+        if names.count(name) > 1:
+            raise LoadError(f"two derivations are named {name!r}; give each block its own name")
+    return select(available, list(dict.fromkeys(args.names)))
 
 
 def main(argv: list[str] | None = None) -> int:

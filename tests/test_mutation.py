@@ -340,3 +340,29 @@ def test_once_refuted_sympy_looks_only_at_the_refuted_entry():
     assert [a.outcome for a in result.attempts] == ["residual"] * len(QUICK)
     full, _ = check_symbolic(prepared, solve_given(()), 5.0)
     assert [a.outcome for a in full.attempts].count("zero") == 2
+
+
+NOTES = """# a slip-free page
+
+```derivcheck
+name = "page"
+[symbols]
+x = {domain = [-2, 2]}
+```
+
+$$x(x + 1) = x^2 + x$$
+
+$$(x + 1)^2 = x^2 + 2x + 1$$
+"""
+
+
+def test_mutate_reads_notes_files_as_written(warm_pool, tmp_path, capsys):
+    """`derivcheck mutate NOTES.md`: the derivations read from the notes are mutated like a
+    module's (the catalogue is mutated this way by `make mutation`)."""
+    notes = tmp_path / "page.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert main(["mutate", str(notes), "--kind", "sign"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "page" in text and "0 false passes" in text and "100.0% killed" in text
+    assert main(["verify", str(notes)]) == 2
+    assert f"derivcheck check {notes}" in " ".join(capsys.readouterr().err.split())

@@ -110,6 +110,10 @@ def differentiate(expr, variable, context: IndexContext, trace: Trace):
         if isinstance(e, log):
             trace.add(rules.LOG_RULE)
             return d(e.args[0]) / e.args[0]
+        if isinstance(e, sympy.Abs) and e.args[0].is_extended_real:
+            trace.add(rules.ABS_RULE)
+            (u,) = e.args
+            return u / e * d(u)
         if isinstance(e, Sum):
             trace.add(rules.SUM_DERIVATIVE)
             renamed = rules.fresh_bound(e)  # the summation index cannot clash with the variable's

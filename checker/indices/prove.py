@@ -12,12 +12,13 @@ import time
 import sympy
 from sympy import Indexed, Sum, exp
 
+from ..functions import EXPLICIT_FORMS
 from ..values import sympy_value
 from . import rules
 from .derivative import eliminate
 from .model import IndexContext, IndexedClaim, IndexProof, UnitSum
 from .rules import NoRule, Trace, definition_of, free_indices, fresh_bound, zero_distinct
-from .sums import normalize
+from .sums import cancelled, normalize, split_logs
 
 MAX_CASE_SPLITS = 2
 
@@ -54,24 +55,30 @@ def prove(claim: IndexedClaim, splits: int = MAX_CASE_SPLITS) -> IndexProof:
 def attempt(lhs, rhs, context: IndexContext, splits: int):
     """(proved, trace, strategy, [(strategy, residual, trace)]) over the strategies in turn."""
     trace = Trace()
+    lhs, rhs = explicit(lhs, trace), explicit(rhs, trace)
     difference = eliminate(lhs, context, trace) - eliminate(rhs, context, trace)
     distinct = zero_distinct(difference, context)
     if distinct != difference:
         trace.add(rules.DISTINCT)
     difference = distinct
     residuals = []
-    for strategy, bases in strategies(context):
-        attempt_trace = trace.fork()
-        expanded = write_out(difference, bases, context, attempt_trace)
-        if strategy:
-            attempt_trace.add(rules.DEFINITION, f"write out {strategy}")
-        scope = dict(context.ranges)
-        normal = zero_distinct(normalize(expanded, scope, context, attempt_trace), context)
-        residual = scalar(normal)
-        attempt_trace.add(rules.SCALAR)
-        if residual == 0:
-            return True, attempt_trace, strategy, residuals
-        residuals.append((strategy, residual, attempt_trace, normal))
+    for whole in (False, True):  # each sum's body term by term, then as one fraction
+        for strategy, bases in strategies(context):
+            attempt_trace = trace.fork()
+            expanded = write_out(difference, bases, context, attempt_trace)
+            if strategy:
+                attempt_trace.add(rules.DEFINITION, f"write out {strategy}")
+            if whole and not expanded.has(Sum):
+                continue  # nothing a whole body changes
+            scope = dict(context.ranges)
+            normal = normalize(expanded, scope, context, attempt_trace, whole)
+            normal = zero_distinct(normal, context)
+            residual = scalar(normal, context, attempt_trace)
+            attempt_trace.add(rules.SCALAR)
+            if residual == 0:
+                return True, attempt_trace, strategy, residuals
+            if not whole:  # the residuals shown are those of the plain form
+                residuals.append((strategy, residual, attempt_trace, normal))
     if splits > 0 and residuals:
         split = case_split(lhs, rhs, residuals[-1][3], context, splits, trace)
         if split is not None:
@@ -116,34 +123,21 @@ def write_out(expr, bases, context: IndexContext, trace: Trace):
     return expr
 
 
-def scalar(expr):
-    """lhs − rhs with every sum held as an atom, e^u written as units, then cancelled."""
-    sums = {s: sympy.Dummy("Σ") for s in expr.atoms(Sum)}
-    held = expr.xreplace(sums)
-    units: dict = {}
+def explicit(expr, trace: Trace):
+    """`expr` with each named function (σ) in its explicit form, as the checks see it."""
+    named = [f for f in expr.atoms(sympy.Function) if type(f) in EXPLICIT_FORMS]
+    if not named:
+        return expr
+    trace.add(rules.EXPLICIT, ", ".join(sorted(str(f) for f in named))[:80])
+    return expr.xreplace({f: EXPLICIT_FORMS[type(f)](*f.args) for f in named})
 
-    def as_units(arg):
-        factors = []
-        for term in sympy.Add.make_args(sympy.expand(arg)):
-            if not term.is_extended_real:  # e^m > 0 only for real m
-                factors.append(exp(term))
-                continue
-            coeff, monomial = term.as_coeff_Mul()
-            if not coeff.is_Rational or monomial == 1:
-                coeff, monomial = sympy.S.One, term
-            if monomial not in units:
-                units[monomial] = sympy.Dummy("u", positive=True)
-            factors.append(units[monomial] ** coeff)
-        return sympy.Mul(*factors)
 
-    rational = held.replace(exp, as_units)
-    logs = {sympy.log(u): m for m, u in units.items()}
-    rational = rational.xreplace(logs)
-    reduced = sympy.cancel(sympy.together(rational))
-    if reduced == 0:
-        return sympy.S.Zero
-    back = {u: exp(m) for m, u in units.items()} | {v: s for s, v in sums.items()}
-    return reduced.xreplace(back)
+def scalar(expr, context: IndexContext | None = None, trace: Trace | None = None):
+    """lhs − rhs with every sum held as an atom, e^u written as units, then cancelled. The log
+    of a product of things known positive (`rules.positive`) is split first."""
+    context = context or IndexContext()
+    expr = split_logs(expr, context, trace)
+    return cancelled(expr)
 
 
 def case_split(lhs, rhs, normal, context: IndexContext, splits: int, trace: Trace):

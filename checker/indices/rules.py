@@ -30,6 +30,11 @@ GIVEN_SUM = "Σ_k y_k = 1 (given)"
 DISTINCT = "δ_km = 0 (k ≠ m)"
 CASES = "cases k = m and k ≠ m"
 SCALAR = "scalar algebra: cancel"
+EXCHANGE = "Σ_j a_j Σ_i b_ij = Σ_i Σ_j a_j b_ij (ranges free of the other index)"
+WHOLE_BODY = "a sum's body as one cancelled fraction"
+EXPLICIT = "σ(t) = 1/(1 + e^{−t}) (a named function's explicit form)"
+ABS_RULE = "∂|u| = (u/|u|) ∂u (u ≠ 0)"
+LOG_PRODUCT = "log(ab) = log a + log b, log aʳ = r log a (a, b > 0)"
 
 
 class Trace:
@@ -213,3 +218,59 @@ def zero_distinct(expr, context: IndexContext, bound: frozenset = frozenset()):
     if not expr.args or isinstance(expr, Indexed):
         return expr
     return expr.func(*[zero_distinct(a, context, bound) for a in expr.args])
+
+
+def positive(expr, context: IndexContext) -> bool:
+    """Is `expr` > 0 wherever the claim is made: built by +, ·, powers, e^u and sums of things
+    > 0 from positive numbers and entries whose sampling interval lies above 0? (Never a guess:
+    anything else is not known positive.)"""
+    if expr.is_Number:
+        return bool(expr > 0)
+    if isinstance(expr, Indexed) or isinstance(expr, sympy.Symbol):
+        if expr.is_positive:
+            return True
+        interval = context.domains.get(expr.base if isinstance(expr, Indexed) else expr)
+        return interval is not None and interval[0] > 0
+    if isinstance(expr, sympy.exp):
+        return real(expr.args[0], context)
+    if isinstance(expr, (sympy.Add, Mul)):
+        return all(positive(a, context) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        return positive(expr.base, context) and real(expr.exp, context)
+    if isinstance(expr, Sum):  # a sum of positive terms over a range that is never empty
+        return all(at_least_one(high, context) and low == 1 for _, low, high in expr.limits) and (
+            positive(expr.function, context)
+        )
+    return False
+
+
+def real(expr, context: IndexContext) -> bool:
+    """Is `expr` real (and finite) wherever the claim is made: built by +, · and powers that
+    stay real (a positive base, or a real base to a natural power) from real numbers, entries
+    and symbols, e^u and sums of such terms?"""
+    if expr.is_Number:
+        return bool(expr.is_extended_real and expr.is_finite)
+    if isinstance(expr, (Indexed, sympy.Symbol)):
+        return bool(expr.is_extended_real) or expr in context.domains or (
+            isinstance(expr, Indexed) and expr.base in context.domains
+        )
+    if isinstance(expr, (sympy.Add, Mul)):
+        return all(real(a, context) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        base, power = expr.args
+        natural = bool(power.is_Integer and power >= 0)
+        return (positive(base, context) and real(power, context)) or (
+            natural and real(base, context)
+        )
+    if isinstance(expr, sympy.exp):
+        return real(expr.args[0], context)
+    if isinstance(expr, Sum):
+        return real(expr.function, context)
+    return False
+
+
+def at_least_one(size, context: IndexContext) -> bool:
+    """Is a sum's upper limit a size whose least declared value is at least 1 (or a number ≥ 1)?"""
+    if size.is_Number:
+        return bool(size >= 1)
+    return size in context.sizes and context.sizes[size][0] >= 1
