@@ -272,3 +272,85 @@ def test_certificate_names_the_k_unequal_m_rule():
     apart = context(label_sum=False, distinct=True)
     proof = prove(IndexedClaim(Derivative(yhat[k], z[m]), -yhat[k] * yhat[m], apart))
     assert rules.DISTINCT in [use.rule for use in proof.rules]
+
+
+# Rules the catalogue needed: each where it applies, and where it must not
+
+
+W2 = IndexedBase("W", real=True)
+FEATURES = IndexContext(
+    ranges={k: K, m: K, d: D}, sizes={K: (1, 10), D: (1, 4)}, domains={c: (0.5, 2.0)}
+)
+
+
+def trace_of(lhs, rhs, ctx):
+    proof = prove(IndexedClaim(lhs, rhs, ctx))
+    return proof.proved, [u.rule for u in proof.rules]
+
+
+def test_two_sums_are_exchanged_when_their_ranges_are_free_of_each_other():
+    inner_d = Sum(c[k] * Sum(W2[k, d], (d, 1, D)), (k, 1, K))
+    inner_k = Sum(Sum(c[k] * W2[k, d], (k, 1, K)), (d, 1, D))
+    proved, used = trace_of(inner_d, inner_k, FEATURES)
+    assert proved and rules.EXCHANGE in used
+
+
+def test_exchanged_sums_with_the_indices_swapped_in_the_body_are_not_equal():
+    inner_d = Sum(c[k] * Sum(W2[k, d], (d, 1, D)), (k, 1, K))
+    wrong = Sum(Sum(c[d] * W2[k, d], (k, 1, K)), (d, 1, D))  # c indexed by d, not k
+    assert not prove(IndexedClaim(inner_d, wrong, FEATURES)).proved
+
+
+def test_a_sum_whose_range_depends_on_the_outer_index_is_not_exchanged():
+    triangle = Sum(Sum(W2[k, d], (d, 1, k)), (k, 1, K))
+    swapped = Sum(Sum(W2[k, d], (k, 1, d)), (d, 1, K))  # not the same triangle
+    trace = Trace()
+    normalize(triangle, {m: K}, FEATURES, trace)
+    assert rules.EXCHANGE not in [u.rule for u in trace.uses]
+    assert not prove(IndexedClaim(triangle, swapped, FEATURES)).proved
+
+
+def test_sigma_is_written_in_its_explicit_form():
+    from derivcheck.functions import sigmoid
+
+    proved, used = trace_of(sigmoid(z[k]), 1 / (1 + exp(-z[k])), SOFTMAX)
+    assert proved and rules.EXPLICIT in used
+    assert not proves(sigmoid(z[k]), 1 / (1 + exp(z[k])))
+
+
+def test_derivative_of_an_absolute_value_is_its_sign():
+    u = z[k] - c[k]
+    proved, used = trace_of(Derivative(sympy.Abs(u), z[k]), u / sympy.Abs(u), FEATURES)
+    assert proved and rules.ABS_RULE in used
+    assert not proves(Derivative(sympy.Abs(u), z[k]), -u / sympy.Abs(u), FEATURES)
+    assert not proves(Derivative(sympy.Abs(u), z[k]), 1, FEATURES)
+
+
+def test_the_log_of_a_product_of_positives_is_split():
+    logsoftmax = log(exp(z[k]) / Sum(exp(z[j]), (j, 1, K)))
+    proved, used = trace_of(logsoftmax, z[k] - log(Sum(exp(z[j]), (j, 1, K))), FEATURES)
+    assert proved and rules.LOG_PRODUCT in used
+    # c is sampled in (0.5, 2): positive; inside a sum too
+    assert proves(Sum(y[k] * log(c[k] * exp(z[k])), (k, 1, K)),
+                  Sum(y[k] * log(c[k]), (k, 1, K)) + Sum(y[k] * z[k], (k, 1, K)), FEATURES)  # fmt: skip
+
+
+def test_the_log_of_a_product_is_not_split_unless_each_factor_is_positive():
+    # z is sampled in an interval around 0 and y has no domain here: log(z y) ≠ log z + log y
+    # for z, y < 0
+    bare = IndexContext(ranges={k: K}, sizes={K: (1, 10)}, domains={z: (-4.0, 4.0)})
+    assert not proves(log(z[k] * y[k]), log(z[k]) + log(y[k]), bare)
+    assert not proves(log(z[k] ** 2), 2 * log(z[k]), bare)
+    # a sum over a range that may be empty (K = 0) is not known positive
+    empty = IndexContext(ranges={k: K}, sizes={K: (0, 10)}, domains={c: (0.5, 2.0)})
+    assert not rules.positive(Sum(c[j], (j, 1, K)), empty)
+    assert rules.positive(Sum(c[j], (j, 1, K)), FEATURES)
+
+
+def test_a_sum_body_that_simplifies_only_as_a_whole_is_brought_to_one_fraction():
+    u = exp(z[k])
+    halves = Sum(c[k] / (1 + u) + c[k] * u / (1 + u), (k, 1, K))
+    proved, used = trace_of(halves, Sum(c[k], (k, 1, K)), FEATURES)
+    assert proved and rules.WHOLE_BODY in used
+    wrong = Sum(c[k] / (1 + u) + 2 * c[k] * u / (1 + u), (k, 1, K))
+    assert not proves(wrong, Sum(c[k], (k, 1, K)), FEATURES)
