@@ -19,8 +19,10 @@ verify: $(STAMP)
 	$(BIN)/derivcheck verify $(VERIFY_ARGS)
 	$(BIN)/derivcheck check notes/softmax_notes.md $(CATALOGUE) $(NOTES_ARGS)
 
+# The derivation modules, then the notes and the catalogue as written (hours: see the README).
 mutation: $(STAMP)
 	$(BIN)/derivcheck mutate
+	$(BIN)/derivcheck mutate notes/softmax_notes.md $(CATALOGUE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

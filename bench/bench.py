@@ -66,9 +66,15 @@ def median_seconds(run, repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
+# Every command runs as an installed tool runs for a user: with Python's bytecode cache (pip
+# writes it at install time; a shell with PYTHONDONTWRITEBYTECODE set would recompile
+# derivcheck's own modules on every start, and not SymPy's or JAX's, which came compiled).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def seconds_of(command, ok=(0,)) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=ENV)
     seconds = time.perf_counter() - start
     if done.returncode not in ok:
         raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{done.stderr[-2000:]}")

@@ -222,15 +222,16 @@ def zero_distinct(expr, context: IndexContext, bound: frozenset = frozenset()):
 
 def positive(expr, context: IndexContext) -> bool:
     """Is `expr` > 0 wherever the claim is made: built by +, ·, powers, e^u and sums of things
-    > 0 from positive numbers and entries whose sampling interval lies above 0? (Never a guess:
-    anything else is not known positive.)"""
+    > 0 from positive numbers and entries sampled in an interval from 0 up? (Never a guess:
+    anything else is not known positive.) This decides only where a log may be split: an entry
+    at the end 0 of its interval makes the log undefined on both sides of the split alike."""
     if expr.is_Number:
         return bool(expr > 0)
     if isinstance(expr, Indexed) or isinstance(expr, sympy.Symbol):
         if expr.is_positive:
             return True
         interval = context.domains.get(expr.base if isinstance(expr, Indexed) else expr)
-        return interval is not None and interval[0] > 0
+        return interval is not None and interval[0] >= 0
     if isinstance(expr, sympy.exp):
         return real(expr.args[0], context)
     if isinstance(expr, (sympy.Add, Mul)):
