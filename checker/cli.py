@@ -298,11 +298,16 @@ def mutated_notes(args) -> list:
     modules = [p for p in args.path if not is_notes_file(p)]
     available = [d for path in notes for d in read_notes(path).derivations]
     available += load_paths(modules) if modules else []
-    names = [d.name for d in available]
+    unique_names(available)
+    return select(available, list(dict.fromkeys(args.names)))
+
+
+def unique_names(derivations) -> None:
+    """A usage error if two derivations read from notes share a name."""
+    names = [d.name for d in derivations]
     for name in names:
         if names.count(name) > 1:
             raise LoadError(f"two derivations are named {name!r}; give each block its own name")
-    return select(available, list(dict.fromkeys(args.names)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -451,10 +456,7 @@ def check_notes(args) -> int:
         args.notes = args.names
     readings = read_all(args)
     derivations = [d for reading in readings for d in reading.derivations]
-    names = [d.name for d in derivations]
-    for name in names:
-        if names.count(name) > 1:
-            raise LoadError(f"two derivations are named {name!r}; give each block its own name")
+    unique_names(derivations)
     if args.command == "explain":
         return explain_notes(args, readings[0])
     if not derivations:
