@@ -344,8 +344,8 @@ def test_a_search_is_searched_again_when_anything_it_read_changed(tmp_path):
     elsewhere = Claim(s, 1 / (1 + exp(-z)), replace(CONTEXT, label="other"))
     assert relevant(((proved, "SymPy"), (elsewhere, "SymPy")), claim) == ((proved, "SymPy"),)
 
-    def key(search=Search(claim), seed=1, points=20):
-        return cache.key_of("suggestion search", search, seed, points)
+    def key(search=None, seed=1, points=20):
+        return cache.key_of("suggestion search", search or Search(claim), seed, points)
 
     changed = [
         key(Search(replace(claim, rhs=s * (2 + s)))),

@@ -366,3 +366,16 @@ def test_mutate_reads_notes_files_as_written(warm_pool, tmp_path, capsys):
     assert "page" in text and "0 false passes" in text and "100.0% killed" in text
     assert main(["verify", str(notes)]) == 2
     assert f"derivcheck check {notes}" in " ".join(capsys.readouterr().err.split())
+
+
+def test_an_edit_sympy_evaluates_away_is_no_mutant(tmp_path):
+    """× (1 + 10⁻ᵏ) of a side that is 0 leaves the line as it was: the original line (true)
+    must not be counted as a mutant, which the checker would then "falsely" pass."""
+    from derivcheck.notes import read_notes
+
+    notes = tmp_path / "zero.md"
+    notes.write_text(NOTES.replace("$$(x + 1)^2 = x^2 + 2x + 1$$", "$$x^2 - x \\cdot x = 0$$"))
+    found = generate(read_notes(str(notes)).derivations, 0)
+    zero_side = [m for m in found if m.step == 2 and m.kind == "perturb"]
+    assert all((m.claim.lhs, m.claim.rhs) != (m.original.lhs, m.original.rhs) for m in found)
+    assert not [m for m in zero_side if "rhs" in m.description]

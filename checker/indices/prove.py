@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import sympy
-from sympy import Indexed, Sum, exp
+from sympy import Indexed, Sum
 
 from ..functions import EXPLICIT_FORMS
 from ..values import sympy_value

@@ -252,8 +252,10 @@ def real(expr, context: IndexContext) -> bool:
     if expr.is_Number:
         return bool(expr.is_extended_real and expr.is_finite)
     if isinstance(expr, (Indexed, sympy.Symbol)):
-        return bool(expr.is_extended_real) or expr in context.domains or (
-            isinstance(expr, Indexed) and expr.base in context.domains
+        return (
+            bool(expr.is_extended_real)
+            or expr in context.domains
+            or (isinstance(expr, Indexed) and expr.base in context.domains)
         )
     if isinstance(expr, (sympy.Add, Mul)):
         return all(real(a, context) for a in expr.args)

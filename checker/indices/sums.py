@@ -125,8 +125,6 @@ def cancelled(expr):
     return powers.xreplace({v: s for s, v in sums.items()})
 
 
-
-
 class BoundIndex(sympy.Symbol):
     """A summation index's canonical name (ι0, ι1, … by nesting depth). A class of its own: no
     symbol of a claim, whatever its name, is equal to one, so none can be captured."""

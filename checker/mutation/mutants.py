@@ -91,6 +91,7 @@ def derivation_mutants(derivation: Derivation, seed: int) -> list[Mutant]:
             out.extend(
                 Mutant(derivation.name, step.number, "", kind, text, mutated, symbolic, None)
                 for kind, text, mutated in indexed_mutants(symbolic, rng)
+                if changed(mutated, symbolic)
             )
             continue
         claims = true_claims(step)
@@ -109,8 +110,19 @@ def derivation_mutants(derivation: Derivation, seed: int) -> list[Mutant]:
                     entries,
                 )  # fmt: skip
                 for kind, text, mutated, entries in made
+                if changed(mutated, claim)
             )
     return out
+
+
+def changed(mutated, original) -> bool:
+    """Is the mutant another claim at all? An edit SymPy evaluates away (0 · (1 + 10⁻³) is 0)
+    leaves the line as it was: the original, which must pass, is no mutant."""
+    return (mutated.lhs, mutated.rhs, mutated.context) != (
+        original.lhs,
+        original.rhs,
+        original.context,
+    )
 
 
 def stable_seed(*parts) -> int:

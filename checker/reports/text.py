@@ -33,9 +33,7 @@ BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u
 
 # Every character `unsafe` names: categories Cc (C0, DEL, C1) and Cs (surrogates) are exactly
 # these ranges; test_reports checks the two agree over the whole of Unicode.
-UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + "".join(sorted(BIDI)) + "]"
-)
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + "".join(sorted(BIDI)) + "]")
 
 
 def printable(text: str) -> str:

@@ -87,9 +87,7 @@ def load_path(path: str) -> list[Derivation]:
         hint = ""
         if file.suffix.lower() in (".md", ".markdown"):
             hint = f"; a notes file is checked with `derivcheck check {path}`"
-        raise LoadError(
-            f"{path}: not a Python file (expected a .py module of derivations){hint}"
-        )
+        raise LoadError(f"{path}: not a Python file (expected a .py module of derivations){hint}")
     if (file.parent / "__init__.py").is_file() and file.name != "__init__.py":
         # a module of a package: imported with its package, so its relative imports work
         loaded = load_directory(file.parent, str(file.parent))
