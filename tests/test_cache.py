@@ -316,14 +316,11 @@ def suggested(tmp_path):
 
 
 def test_a_search_for_a_correction_is_cached_and_starts_no_worker(tmp_path, monkeypatch):
-    import derivcheck.suggest.api
-
     first = suggested(tmp_path)
     search = first.outcomes[1].suggestions
     assert search.found and not search.cached and not search.stopped  # x(x − 1) → x(x + 1)
     assert first.cached == 0
-    monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)
-    monkeypatch.setattr(derivcheck.suggest.api, "shared_pool", no_workers)
+    monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)  # the searches' pool too
     second = suggested(tmp_path)
     assert second.outcomes[1].suggestions.cached and second.cached == 3
     reports = [stripped(json.loads(render_json(r))) for r in (first, second)]

@@ -139,19 +139,20 @@ def canonical(product, j, size, trace: Trace):
     finite), so that a sum and the same sum with its order exchanged compare equal."""
     factors = list(Mul.make_args(product))
     nested = [f for f in factors if isinstance(f, Sum)]
-    if nested and not any(j in free_indices(h) for s in nested for _, _, h in s.limits):
+    bound = {j} | {i for inner in nested for i, _, _ in inner.limits}
+    highs = [high for inner in nested for _, _, high in inner.limits]
+    rectangular = not any(free_indices(high) & bound for high in highs)
+    if nested and rectangular and 1 + len(highs) <= MAX_EXCHANGED:
         ranges = [(sympy.Dummy(j.name, integer=True), size)]
-        body = []
-        rest = list(factors)
+        bodies, rest = [], list(factors)
         for inner in nested:
             rest.remove(inner)
             stand_ins = {i: sympy.Dummy(i.name, integer=True) for i, _, _ in inner.limits}
-            body.append(inner.function.xreplace(stand_ins))
+            bodies.append(inner.function.xreplace(stand_ins))
             ranges += [(stand_ins[i], high) for i, _, high in inner.limits]
-        body = Mul(*rest, *body).xreplace({j: ranges[0][0]})
-        if len(ranges) <= MAX_EXCHANGED:
-            trace.add(rules.EXCHANGE, " ".join(f"Σ_{i.name}" for i, _ in ranges))
-            return first_order(body, ranges, trace, j)
+        body = Mul(*rest, *bodies).xreplace({j: ranges[0][0]})
+        trace.add(rules.EXCHANGE, " ".join(f"Σ_{i.name}" for i, _ in ranges))
+        return first_order(body, ranges, trace, j)
     new = BoundIndex(f"ι{depth(product)}", integer=True)
     total = Sum(product.xreplace({j: new}), (new, 1, size))
     trace.names.setdefault(total, j.name)

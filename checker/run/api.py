@@ -98,21 +98,31 @@ def run_claims(
         jobs.append((index, job))
     if progress is not None and results:
         progress(len(results), len(claims))
-    if jobs:  # nothing to check: no worker starts (and JAX is never imported)
+    if jobs:
         pool = shared_pool()
         pool.debug = pool.debug or debug  # workers started from now on show their stderr
-        offset = len(results)
-
-        def ran(done, total):
-            if progress is not None:
-                progress(offset + done, offset + total)
-
-        done = pool.run([job for _, job in jobs], ran)
-        for (index, _), result in zip(jobs, done):
-            results[index] = result
-            if keys[index] is not None:
-                cache.store(keys[index], result)
+    run_pending(jobs, keys, results, cache, progress)
     return [results[i] for i in range(len(claims))]
+
+
+def run_pending(jobs, keys, results: dict, cache=None, progress=None, convert=None) -> None:
+    """Run `jobs` [(index, Job)] in the worker pool, after the `results` already found (from
+    the cache), counting progress on from them: each result (through `convert`) goes into
+    `results[index]`, and into the cache under `keys[index]`. No job: no worker starts, and
+    JAX is never imported."""
+    if not jobs:
+        return
+    offset = len(results)
+
+    def ran(done, total):
+        if progress is not None:
+            progress(offset + done, offset + total)
+
+    done = shared_pool().run([job for _, job in jobs], ran)
+    for (index, _), result in zip(jobs, done):
+        results[index] = convert(result) if convert is not None else result
+        if cache is not None and keys[index] is not None:
+            cache.store(keys[index], results[index])
 
 
 def claim_seed(seed: int, derivation: str, step: int, part: str, label: str) -> int:

@@ -9,8 +9,8 @@ import sympy
 from ..checks.engine import DEFAULT_POINTS
 from ..indices.model import IndexedClaim
 from ..results import ClaimResult, DerivationOutcome, Report, SuggestionSearch
-from ..run.api import claim_seed
-from ..run.worker import Job, shared_pool
+from ..run.api import claim_seed, run_pending
+from ..run.worker import Job
 from ..values import sympy_value
 from .search import SLACK, Search, certificate
 
@@ -160,18 +160,7 @@ def search_claims(
                 continue
         keys[index] = key
         jobs.append((index, Job(search, seed, points, seconds + SLACK)))
-    if jobs:  # every search from the cache: no worker starts
-        offset = len(found)
-
-        def ran(done, total):
-            if progress is not None:
-                progress(offset + done, offset + total)
-
-        results = shared_pool().run([job for _, job in jobs], ran)
-        for (index, _), result in zip(jobs, results):
-            found[index] = as_search(result, seconds)
-            if keys[index] is not None:
-                cache.store(keys[index], found[index])
+    run_pending(jobs, keys, found, cache, progress, lambda result: as_search(result, seconds))
     return [found[i] for i in range(len(wanted))]
 
 
