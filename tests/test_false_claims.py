@@ -148,3 +148,20 @@ xp = Symbol("x", positive=True)
 def test_difference_the_probe_must_find_is_never_passed(lhs, rhs, options):
     result = verify_step(lhs, rhs, **options)
     assert result.verdict in ("refuted", "error"), result.message
+
+
+def test_a_derivative_real_where_the_other_side_is_complex_is_refuted_not_an_error():
+    # Found by `make mutation` on the catalogue (batchnorm step 2, ε's sign flipped): where the
+    # rhs is complex, JAX's float64 derivative of the lhs has nothing to be compared with.
+    result = verify_step(Derivative(sqrt(x), x), 1 / (2 * sqrt(x - 1)), domains={x: (0.2, 1.1)})
+    assert result.verdict == "refuted", result.message
+    example = result.counterexample
+    assert mpmath.mpmathify(example.lhs) != mpmath.mpmathify(example.rhs.replace(" ", ""))
+
+
+def test_a_shorthand_the_evaluated_claim_no_longer_uses_is_not_shown():
+    # Found by `make mutation` (gaussian-nll step 4, 0 → 1): x̄'s definition cancels away, so
+    # the claim is 0 = 1 with nothing sampled that x̄ could be shown at.
+    xbar = Symbol("xbar", real=True)
+    result = verify_step(2 * xbar - x - y, 1, definitions={xbar: (x + y) / 2})
+    assert_refuted(result)

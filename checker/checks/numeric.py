@@ -527,16 +527,20 @@ def plotted(value) -> float:
 
 
 def shorthand_values(sample, index, prepared) -> tuple[tuple[str, str], ...]:
-    """The defined symbols the claim uses (z, ŷ, L), at the counterexample's point."""
-    if not prepared.shorthands:
+    """The defined symbols the claim uses (z, ŷ, L), at the counterexample's point: those whose
+    values are in the sampled symbols (x̄ = (x₁ + x₂)/2 in a claim that evaluated to 0 = 1 has
+    nothing sampled to be shown at)."""
+    sampled = set(sample.symbols)
+    shorthands = [(s, v) for s, v in prepared.shorthands if v.free_symbols <= sampled]
+    if not shorthands:
         return ()
-    fn = MpFunction(sample.symbols, [value for _, value in prepared.shorthands])
+    fn = MpFunction(sample.symbols, [value for _, value in shorthands])
     values = fn(sample.at_precision(index, WORKING_DIGITS), WORKING_DIGITS)
     if values is None:
         return ()
     return tuple(
         (symbol.name, mpmath.nstr(value, 12))
-        for (symbol, _), value in zip(prepared.shorthands, values)
+        for (symbol, _), value in zip(shorthands, values)
     )
 
 
