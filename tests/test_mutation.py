@@ -158,6 +158,19 @@ def test_a_tiny_perturbation_is_not_equivalent(k):
     assert not still_true(Claim(lhs, rhs * (1 + Rational(1, 10**k)), context))
 
 
+def test_a_zero_side_scaled_beside_rounding_noise_is_equivalent():
+    # Found by `make mutation` over the catalogue (gaussian-nll step 5, lhs × (1 + 10^-1)):
+    # an lhs that is 0 for every input, scaled, is still 0; evaluated it is rounding noise
+    # beside the rhs's exact 0, which no relative comparison accepts.
+    from sympy import cosh, sinh
+
+    zero = cosh(t) ** 2 - sinh(t) ** 2 - 1  # SymPy leaves it as it is
+    context = Context({t: (-3, 3)})
+    assert still_true(Claim(zero * Rational(11, 10), 0, context))
+    assert not still_true(Claim(zero + Rational(1, 10**30), 0, context))
+    assert not still_true(Claim(zero + exp(-200) * t, 0, context))
+
+
 # A term far below 1e-45 of the sides (e^{−200}·y is a relative 1e-87): a slip in it is not
 # equivalent, since the checker resolves it (or, beyond 4000 digits, cannot decide).
 EXTREME = [exp(-200), Rational(1, 10**100), Rational(1, 10**1000), exp(-5000)]
