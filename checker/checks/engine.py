@@ -37,6 +37,7 @@ def check_claim(
     from .autodiff import check_autodiff  # JAX is imported only inside workers
     from .concrete import check_concrete
     from .domains import draw, resolve_domains, solve_given  # NumPy and mpmath: in the workers
+    from .kinks import with_kinks
     from .numeric import Evaluations, beyond_resolution, check_numeric, probe_residuals
     from .symbolic import check_symbolic
 
@@ -64,6 +65,7 @@ def check_claim(
         domains = resolve_domains(prepared.symbols, claim.context.domains)
         conditions = solve_given(prepared.given)
         sample = draw(prepared.symbols, domains, conditions, points, seed)
+        sample = with_kinks(sample, [*prepared.lhs_evaluated, *prepared.rhs_evaluated], domains)
     except InputError as error:
         return result("error", str(error))
     except Exception as error:  # SymPy can raise from deep inside doit() on odd input
