@@ -294,3 +294,29 @@ def test_a_refutation_finer_than_the_independent_evaluation_is_an_error(k):
     assert result.verdict == "error", result.message
     assert "rests on SymPy's closed form alone" in result.message
     assert verify_step(obj, obj.doit() * perturbed(3), domains={x: (1, 2)}).verdict == "refuted"
+
+
+def test_the_probe_skips_only_sides_that_are_the_same_expression(monkeypatch):
+    """An instance of a line the index rules prove gets no SymPy run, so the probe evaluates
+    lhs − rhs itself, up to 800 digits. Where both sides are one expression that is x − x = 0
+    and nothing is evaluated beyond the checks' own digits; a relative 1e-60 apart they are not
+    the same expression, and the probe still finds the difference."""
+    from dataclasses import replace as replaced
+
+    from derivcheck.checks import numeric
+
+    digits = []
+    original = numeric.evaluate
+
+    def counted(fn, sample, index, dps, count):
+        digits.append(dps)
+        return original(fn, sample, index, dps, count)
+
+    monkeypatch.setattr(numeric, "evaluate", counted)
+    lhs = exp(x) * sin(x) * cos(x) + x**5 + log(x + 4)
+    context = replaced(Context({x: (1, 2)}), symbolic=False)  # as an instance is checked
+    same = check_claim(Claim(lhs, lhs, context))
+    assert same.verdict == "confirmed", same.message
+    assert max(digits) <= 2 * numeric.WORKING_DIGITS
+    apart = check_claim(Claim(lhs, lhs * perturbed(60), context))
+    assert apart.verdict == "refuted", apart.message

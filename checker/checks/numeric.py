@@ -258,7 +258,10 @@ def probe_residuals(evaluations: Evaluations, residuals, numeric: NumericResult)
     valid = [i for i, pairs in enumerate(evaluations.pairs) if pairs is not None]
     unresolved = False
     need = evaluations.demand + ZERO_MARGIN  # a vanishing residual counts from these digits on
+    prepared = evaluations.prepared
     for element, residual in residuals.items():
+        if residual is None and prepared.lhs_evaluated[element] == prepared.rhs_evaluated[element]:
+            continue  # the same expression on both sides: x − x is 0 wherever x is defined
         if residual is None:  # SymPy did not get to it: lhs − rhs itself, already compiled
             value_at = difference_at(evaluations, element)
         else:
