@@ -542,8 +542,7 @@ def shorthand_values(sample, index, prepared) -> tuple[tuple[str, str], ...]:
     if values is None:
         return ()
     return tuple(
-        (symbol.name, mpmath.nstr(value, 12))
-        for (symbol, _), value in zip(shorthands, values)
+        (symbol.name, mpmath.nstr(value, 12)) for (symbol, _), value in zip(shorthands, values)
     )
 
 

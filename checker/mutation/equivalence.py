@@ -248,9 +248,10 @@ def agree_at(fn, values, agree) -> bool:
 
 def vanishes(fn, point, digits: int) -> bool:
     """Does every lhs − rhs at the point vanish like rounding noise as the digits d grow: at 4d
-    digits exactly 0, or smaller by 10^-(d/2) than the largest it was at d and 2d? A side that is 0 for every input
-    (0·(1 + 10⁻³)) beside one that cancels to 0 only up to rounding has no relative agreement
-    to show, but is the same claim; a real difference stops shrinking at its value."""
+    digits exactly 0, or smaller by 10^-(d/2) than the largest it was at d and 2d? A side that
+    is 0 for every input (0·(1 + 10⁻³)) beside one that cancels to 0 only up to rounding has no
+    relative agreement to show, but is the same claim; a real difference stops shrinking at
+    its value."""
     differences = []
     for level in (digits, 2 * digits, 4 * digits):
         with mpmath.workdps(level):
