@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import mpmath
 import sympy
 
 from .domains import Sample, strictly_inside
@@ -73,12 +72,11 @@ def linear_root(u, symbol, base) -> float | None:
     if slope.has(symbol) or slope == 0:
         return None
     others = {s: sympy.Float(v, 30) for s, v in base.items() if s is not symbol}
-    with mpmath.workdps(30):
-        try:
-            at_zero = complex(u.xreplace({**others, symbol: sympy.Integer(0)}).evalf(30))
-            rate = complex(slope.xreplace(others).evalf(30))
-        except Exception:  # SymPy's evalf on odd input: no root, so no extra points
-            return None
+    try:
+        at_zero = complex(u.xreplace({**others, symbol: sympy.Integer(0)}).evalf(30))
+        rate = complex(slope.xreplace(others).evalf(30))
+    except Exception:  # SymPy's evalf on odd input: no root, so no extra points
+        return None
     if at_zero.imag or rate.imag or rate.real == 0:
         return None
     return -at_zero.real / rate.real
