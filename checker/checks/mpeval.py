@@ -12,6 +12,7 @@ import mpmath
 import sympy
 from sympy.core.numbers import ImaginaryUnit
 
+from .codegen import lambdified
 from .prepare import InputError
 
 # Raised by mpmath where a side is undefined at a point: the point is skipped.
@@ -64,7 +65,7 @@ class MpFunction:
         arguments = [*self.symbols, *stand_ins.values()]
         self.stand_in_exprs, self.arguments = exprs, arguments
         try:
-            self.fn = sympy.lambdify(arguments, exprs, modules="mpmath", cse=True, dummify=True)
+            self.fn = lambdified(arguments, exprs, "mpmath", "mpmath")
         except RecursionError:
             raise InputError(
                 "the claim is too large to compile for mpmath (recursion limit); split the step"
@@ -99,13 +100,8 @@ class MpFunction:
         if sympy.I in self.constants:
             return None
         if self.interval_fn is None:
-            self.interval_fn = sympy.lambdify(
-                self.arguments,
-                self.stand_in_exprs,
-                modules=[INTERVAL_NAMESPACE, "mpmath"],
-                cse=True,
-                dummify=True,
-            )
+            modules = [INTERVAL_NAMESPACE, "mpmath"]
+            self.interval_fn = lambdified(self.arguments, self.stand_in_exprs, modules, "interval")
         saved = iv.dps
         iv.dps = dps
         try:

@@ -269,7 +269,7 @@ def open_cache(cache_dir, strict: bool = False) -> ResultCache | None:
 
 
 def versions() -> tuple[tuple[str, str], ...]:
-    names = ("derivcheck", "sympy", "mpmath", "jax", "jaxlib", "numpy")
+    names = ("derivcheck", "sympy", "mpmath", "gmpy2", "jax", "jaxlib", "numpy")
     found = []
     for name in names:
         try:

@@ -3,7 +3,7 @@ on, so that a re-run checks only the claims that changed (as pytest's and mypy's
 
 The key is a SHA-256 of the claim in canonical form (both sides, the context, SymPy's `srepr`,
 which spells out every symbol's assumptions), the seed, points, time limit, strict, debug and
-describe, the versions of derivcheck, SymPy, mpmath, JAX, jaxlib and NumPy, and a hash of the
+describe, the versions of derivcheck, SymPy, mpmath, gmpy2, JAX, jaxlib and NumPy, and a hash of the
 checker's own source. Entries are JSON, never pickle: a cache directory that came with a
 checkout must not be able to run code. A file that cannot be read back as a result of the same
 key is a miss, and is replaced. Every write goes to a temporary file that is then renamed, so
