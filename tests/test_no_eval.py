@@ -80,7 +80,9 @@ def test_no_module_of_the_checker_calls_sympify_or_eval_itself():
     offenders = {
         f"{path.relative_to(ROOT.parent)}: {name}"
         for path in ROOT.rglob("*.py")
-        if path.name != "values.py"
+        # values.py turns strings into SymPy without sympify; codegen.py runs code printed
+        # by SymPy's printer from expressions whose symbols are Dummies (tests/test_codegen.py)
+        if path.name not in ("values.py", "codegen.py")
         for name in calls(ast.parse(path.read_text(encoding="utf-8"))) & FORBIDDEN_CALLS
     }
     assert not offenders

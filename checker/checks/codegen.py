@@ -8,15 +8,16 @@ the original expressions), the Dummies made in the same order (their names decid
 order of a sum's terms, so the roundings), the same printer and namespace. The code, and every
 value it computes, is the same; tests/test_codegen.py compares the two sources.
 
-What lambdify does that this does not (Subs to assign, implemented functions, nested
-arguments) is handed to lambdify itself.
+What lambdify does that this does not (Subs to assign, arguments that are not symbols) is
+handed to lambdify itself. The code is made from SymPy's printer alone: symbols are printed as
+Dummies, numbers and mpmath's function names as the printer writes them, and an undefined
+function (whose name would be printed as written) is refused; no text of a derivation is in it.
 """
 
 from __future__ import annotations
 
 import builtins
 import itertools
-import keyword
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -25,6 +26,8 @@ from sympy.printing.lambdarepr import LambdaPrinter
 from sympy.printing.pycode import MpmathPrinter
 from sympy.simplify.cse_main import cse
 from sympy.utilities.lambdify import _recursive_to_string
+
+from .nodes import distinct_nodes, of_type
 
 NAME = "_lambdifygenerated"
 _argument_text = LambdaPrinter().doprint
@@ -36,8 +39,9 @@ def lambdified(arguments, exprs, modules, key: str):
     """exprs (a list) as one function of `arguments` returning a list, as lambdify would make
     it with `modules` (named `key`: its printer and namespace are made once)."""
     arguments, exprs = list(arguments), list(exprs)
-    named(exprs)
-    if not plain(arguments, exprs):
+    nodes = distinct_nodes(*exprs)
+    named(nodes)
+    if not plain(arguments, exprs, nodes):
         return sympy.lambdify(arguments, exprs, modules=modules, cse=True, dummify=True)
     printer, namespace = printer_and_namespace(modules, key)
     subexpressions, reduced = cse(exprs, list=False)
@@ -64,24 +68,19 @@ def lambdified(arguments, exprs, modules, key: str):
     return function
 
 
-def named(exprs) -> None:
-    """A function the table does not know is printed by its name: it must be a name."""
-    for e in exprs:
-        for f in e.atoms(AppliedUndef) if isinstance(e, sympy.Basic) else ():
-            name = f.func.__name__
-            if not name.isidentifier() or keyword.iskeyword(name):
-                raise ValueError(f"the function name {name!r} is not a Python identifier")
+def named(nodes) -> None:
+    """An undefined function (f(x)) has no mpmath value; lambdify would print its name into the
+    code, so that a name such as `exit` would run. Refused before anything is printed."""
+    for f in of_type(nodes, AppliedUndef):
+        raise ValueError(f"the undefined function {f.func.__name__} has no mpmath value")
 
 
-def plain(arguments, exprs) -> bool:
-    """Only symbols as arguments; no Subs (lambdify assigns them) and no implemented function."""
+def plain(arguments, exprs, nodes) -> bool:
+    """Only symbols as arguments, and no Subs (lambdify assigns them first)."""
     if not all(isinstance(a, sympy.Symbol) for a in arguments):
         return False
-    for e in exprs:
-        if not isinstance(e, sympy.Basic) or e.has(sympy.Subs):
-            return False
-        if any(hasattr(f.func, "_imp_") for f in e.atoms(AppliedUndef)):
-            return False
+    if not all(isinstance(e, sympy.Basic) for e in exprs) or of_type(nodes, sympy.Subs):
+        return False
     return True
 
 

@@ -13,6 +13,7 @@ import sympy
 from sympy.core.numbers import ImaginaryUnit
 
 from .codegen import lambdified
+from .nodes import distinct_nodes, of_type
 from .prepare import InputError
 
 # Raised by mpmath where a side is undefined at a point: the point is skipped.
@@ -56,9 +57,7 @@ class MpFunction:
         self.exprs = list(exprs)
         self.interval_fn = None
         self.evaluated: dict = {}  # (sample, point, digits) -> values, kept by numeric.evaluate
-        constants = set()
-        for e in exprs:
-            constants |= e.atoms(sympy.NumberSymbol) | e.atoms(ImaginaryUnit)
+        constants = of_type(distinct_nodes(*exprs), sympy.NumberSymbol, ImaginaryUnit)
         self.constants = tuple(sorted(constants, key=str))
         stand_ins = {c: sympy.Dummy(f"c{i}") for i, c in enumerate(self.constants)}
         exprs = [e.xreplace(stand_ins) for e in exprs]

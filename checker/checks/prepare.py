@@ -16,6 +16,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..functions import EXPLICIT_FORMS
 from ..model import Claim
 from ..values import sympy_value
+from .nodes import distinct_nodes, of_type
 
 
 class InputError(ValueError):
@@ -155,23 +156,24 @@ def expand_definitions(expr, definitions):
 
 
 def check_atoms(expr, side: str) -> None:
-    floats = expr.atoms(sympy.Float)
+    nodes = distinct_nodes(expr)
+    floats = of_type(nodes, sympy.Float)
     if floats:
         value = min(floats, key=str)
         raise InputError(
             f"the {side} contains the floating-point number {value}; write numbers exactly "
             f"(e.g. Rational(1, 10) for 0.1), so that the checks compare exact values"
         )
-    if expr.atoms(sympy.MatrixSymbol, MatrixElement):
+    if of_type(nodes, sympy.MatrixSymbol, MatrixElement):
         raise InputError(
             f"the {side} contains a matrix symbol; use a sympy.Matrix of scalar symbols"
         )
     for atom, name in BAD_ATOMS.items():
-        if expr.has(atom):
+        if atom in nodes:
             raise InputError(
                 f"the {side} contains {name}; a claim must be finite where it is checked"
             )
-    undefined = sorted(expr.atoms(AppliedUndef), key=str)
+    undefined = sorted(of_type(nodes, AppliedUndef), key=str)
     if undefined:
         raise InputError(
             f"the {side} uses the undefined function {undefined[0]}; give it an explicit "
@@ -183,7 +185,7 @@ def check_symbol_names(exprs) -> None:
     """Two symbols named alike but with different assumptions are different symbols to SymPy."""
     seen: dict[str, sympy.Symbol] = {}
     for expr in exprs:
-        for s in expr.atoms(sympy.Symbol):
+        for s in of_type(distinct_nodes(expr), sympy.Symbol):
             other = seen.setdefault(s.name, s)
             if other != s:
                 raise InputError(
