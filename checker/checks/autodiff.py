@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-import jax
 import mpmath
 import numpy as np
 import sympy
@@ -21,7 +20,7 @@ from .numeric import MAX_DIGITS, SHOWN_DIGITS, Evaluations, evaluate
 from .prepare import InputError
 from .prepare import evaluate as carry_out
 from .slices import line_through
-from .translate import Untranslatable, key, to_jax
+from .translate import Untranslatable, at_points, key
 
 RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
 RECHECK_DIGITS = MAX_DIGITS // 4  # exact values a float64 mismatch is judged against
@@ -46,7 +45,8 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
     try:
         # The line's points ride along in the same batch: one JAX trace serves both.
         env = environment(sample, line[2] if line else None)
-        values = [np.asarray(jax.vmap(to_jax(expr))(env)) for _, _, expr in sides]
+        size = len(env[BATCH])
+        values = [at_points(expr, env, size) for _, _, expr in sides]
     except Untranslatable as error:
         return AutodiffResult(
             "error", derivatives, message=str(error), seconds=time.perf_counter() - start
@@ -134,7 +134,7 @@ def environment(sample, line_sample=None) -> dict:
         extra = line_sample.floats
         env = {key(s): np.concatenate([env[key(s)], extra[s]]) for s in sample.floats}
     size = len(next(iter(env.values()))) if env else len(sample.points)
-    env[BATCH] = np.zeros(size)  # gives vmap its batch size when no symbol does
+    env[BATCH] = np.zeros(size)  # the number of points, also where no symbol is sampled
     return env
 
 
@@ -158,7 +158,7 @@ def slice_of(evaluations: Evaluations, sides, values, line, env) -> Slice | None
         other = (prepared.lhs_expanded, prepared.rhs_expanded)[1 - side][element]
         try:
             line_env = {k: v[count:] for k, v in env.items()}
-            column = np.asarray(jax.vmap(to_jax(other))(line_env), dtype=np.float64)
+            column = at_points(other, line_env, len(points))
         except Untranslatable:
             return None
         found[(1 - side, element)] = np.broadcast_to(column, (len(points),))
@@ -225,7 +225,7 @@ class Derivatives:
             done = [carry_out(u, "derivative") for u in units]
             env = {key(s): v for s, v in sample.floats.items()}
             env[BATCH] = np.zeros(len(sample.points))
-            columns = [np.asarray(jax.vmap(to_jax(u))(env)) for u in units]
+            columns = [at_points(u, env, len(sample.points)) for u in units]
             return MpFunction(sample.symbols, done), columns
         except (InputError, Untranslatable):
             return None

@@ -1,13 +1,15 @@
 """SymPy → JAX: one explicit table; anything not in it is an error, never a silent fallback.
 
 `to_jax(expr)` gives a function of an environment {key(symbol): scalar}; a `Derivative` becomes
-`jax.grad` of the translation of the expression it differentiates.
+`jax.grad` of the translation of the expression it differentiates. `at_points(expr, env, n)`
+evaluates it at n points at once, each symbol's value an array over the points.
 """
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import sympy
 
 jax.config.update("jax_enable_x64", True)
@@ -17,10 +19,11 @@ class Untranslatable(ValueError):
     """A SymPy construct with no JAX translation in the table."""
 
 
-# SymPy function → JAX function. Add, Mul, Pow, numbers, symbols, Derivative and Subs are
-# handled structurally below. The lax primitive where jax.numpy's function is only that
-# primitive after promoting its float64 argument (the same values): jax.numpy wraps every call
-# in a jit of its own, which costs more than the operation when a claim is evaluated op by op.
+# SymPy function → JAX function, every one elementwise (at_points relies on it). Add, Mul, Pow,
+# numbers, symbols, Derivative and Subs are handled structurally below. The lax primitive where
+# jax.numpy's function is only that primitive after promoting its float64 argument (the same
+# values): jax.numpy wraps every call in a jit of its own, which costs more than the operation
+# when a claim is evaluated op by op.
 JAX_FUNCTIONS = {
     sympy.exp: jax.lax.exp,
     sympy.log: jax.lax.log,
@@ -51,6 +54,17 @@ def to_jax(expr):
     """
     fn = build(expr, {})
     return lambda env: fn({**env, MEMO: {}})
+
+
+def at_points(expr, env, size: int) -> np.ndarray:
+    """`expr` at `size` points at once, each of env's values an array over the points.
+
+    Every operation is elementwise, so each point's value depends on that point's inputs alone,
+    and the gradient of the sum over the points is each point's own derivative: the values
+    jax.vmap of jax.grad computes, by the same operations, without a batching trace around
+    every one of them.
+    """
+    return np.broadcast_to(np.asarray(to_jax(expr)(env), dtype=np.float64), (size,))
 
 
 def build(expr, built: dict):
@@ -149,7 +163,7 @@ def derivative(expr, built):
 def partial(fn, name):
     """∂fn/∂name as a function of the same environment, by jax.grad."""
 
-    def d(env):
-        return jax.grad(lambda v: fn({**env, name: v, MEMO: {}}))(env[name])
+    def d(env):  # summed over the points, if any (at_points): each gets its own derivative
+        return jax.grad(lambda v: jnp.sum(fn({**env, name: v, MEMO: {}})))(env[name])
 
     return d
