@@ -94,6 +94,8 @@ def run_claims(
         if hit is not None:
             results[index] = hit
             continue
+        if not jobs:
+            shared_pool().warm()  # the first miss: workers start while the rest is looked up
         keys[index] = key
         jobs.append((index, job))
     if progress is not None and results:
@@ -150,6 +152,8 @@ def verify_derivations(
     if jobs is not None:
         shared_pool().size = jobs
     cache = open_cache(cache_dir, strict)
+    if cache is None:  # every claim goes to a worker: start them while the claims are built
+        shared_pool().warm()
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
     limits = vet_limits(points, timeout)
     claims, seeds, plan, stored = [], [], {}, {}
@@ -166,6 +170,8 @@ def verify_derivations(
                 if found is not None:
                     parts.append((part, (symbolic,) * len(found), found))
                     continue
+                if symbolic is not None and cache is not None:
+                    shared_pool().warm()  # a miss: the instances go to workers
                 if symbolic is not None:
                     sizes_seed = claim_seed(seed, d.name, s.number, part, "sizes")
                     part_claims = (symbolic, *instances(symbolic, sizes_seed))

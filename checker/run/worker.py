@@ -203,6 +203,12 @@ class Pool:
         self.workers.append(worker)
         return worker
 
+    def warm(self) -> None:
+        """Start the workers now, without waiting for them: a worker takes seconds to import
+        SymPy and JAX, which it can spend while the main process still builds the claims."""
+        while len(self.workers) < self.size:
+            self.spawn()
+
     def retire(self, worker: Worker) -> None:
         self.workers.remove(worker)
         if worker.process.poll() is None:
