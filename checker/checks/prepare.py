@@ -116,7 +116,14 @@ def expand_definitions(expr, definitions):
             todo.extend(v for v in value.free_symbols if v in definitions)
         return False
 
+    done: dict = {}  # (e, keep, active) -> its expansion: a shared subexpression once
+
     def walk(e, keep: frozenset, active: tuple):
+        if (e, keep, active) not in done:
+            done[e, keep, active] = expanded(e, keep, active)
+        return done[e, keep, active]
+
+    def expanded(e, keep: frozenset, active: tuple):
         if isinstance(e, sympy.Symbol):
             if e in definitions and e not in keep:
                 if e in active:
@@ -347,10 +354,12 @@ def evaluate(expr, side: str):
     held, then put its definition in", the semantics JAX's grad has; SymPy's own Subs.doit can
     differentiate through the definition instead.
     """
-    held = expr.replace(
-        lambda e: isinstance(e, sympy.Subs),
-        lambda e: e.expr.doit().xreplace(dict(zip(e.variables, e.point))),
-    )
+    held = expr
+    if of_type(distinct_nodes(expr), sympy.Subs):  # replace() rebuilds the whole tree
+        held = expr.replace(
+            lambda e: isinstance(e, sympy.Subs),
+            lambda e: e.expr.doit().xreplace(dict(zip(e.variables, e.point))),
+        )
     done = held.doit()
     if done.has(sympy.Derivative):
         raise InputError(f"a derivative on the {side} could not be evaluated: {done}")
