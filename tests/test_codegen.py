@@ -37,6 +37,25 @@ def test_the_same_source_as_lambdify(arguments, exprs, modules, key):
     assert source(ours) == source(theirs)
 
 
+ONE = [
+    ([x, y], x + y),
+    (list(a), 1 - sum(a[:-1]) + sympy.pi),  # a side condition's dependent, Σ y = 1
+    ([x, y, z], sympy.exp(x) * y / (1 + z**2) - sympy.sqrt(y)),
+]
+
+
+@pytest.mark.parametrize("modules", ["mpmath", "numpy", "math"])
+@pytest.mark.parametrize("arguments, expr", ONE)
+def test_one_expression_without_common_subexpressions_as_lambdify(arguments, expr, modules):
+    start = sympy.Dummy._count
+    ours = lambdified(arguments, expr, modules, modules, common=False)
+    sympy.Dummy._count = start
+    theirs = sympy.lambdify(arguments, expr, modules=modules, dummify=True)
+    assert source(ours) == source(theirs)
+    values = [0.25 * (i + 1) for i in range(len(arguments))]
+    assert ours(*values) == theirs(*values)
+
+
 def test_the_same_values_at_high_precision():
     fn = lambdified(list(a), softmax, "mpmath", "mpmath")
     with mpmath.workdps(60):

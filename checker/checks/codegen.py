@@ -17,13 +17,15 @@ function (whose name would be printed as written) is refused; no text of a deriv
 from __future__ import annotations
 
 import builtins
+import importlib
 import itertools
 
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.core.sorting import ordered
 from sympy.printing.lambdarepr import LambdaPrinter
-from sympy.printing.pycode import MpmathPrinter
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import MpmathPrinter, PythonCodePrinter
 from sympy.simplify.cse_main import cse
 from sympy.utilities.lambdify import _recursive_to_string
 
@@ -32,22 +34,26 @@ from .nodes import distinct_nodes, of_type
 NAME = "_lambdifygenerated"
 _argument_text = LambdaPrinter().doprint
 _files = itertools.count()
-_compiled: dict[str, tuple[MpmathPrinter, dict]] = {}  # modules' key -> printer, namespace
+_compiled: dict[str, tuple] = {}  # modules' key -> printer, namespace
+# The printer lambdify picks for each module this module is used with.
+PRINTERS = {"mpmath": MpmathPrinter, "numpy": NumPyPrinter, "math": PythonCodePrinter}
 
 
-def lambdified(arguments, exprs, modules, key: str):
-    """exprs (a list) as one function of `arguments` returning a list, as lambdify would make
-    it with `modules` (named `key`: its printer and namespace are made once)."""
-    arguments, exprs = list(arguments), list(exprs)
-    nodes = distinct_nodes(*exprs)
+def lambdified(arguments, exprs, modules, key: str, *, common: bool = True):
+    """lambdify(arguments, exprs, modules=modules, cse=common, dummify=True), the same code:
+    exprs a list (the function returns a list, with common subexpressions found) or one
+    expression (returned alone, without). `key` names `modules`: its printer and namespace
+    are made once."""
+    arguments = list(arguments)
+    single = isinstance(exprs, sympy.Basic)
+    items = [exprs] if single else list(exprs)
+    nodes = distinct_nodes(*items)
     named(nodes)
-    if not plain(arguments, exprs, nodes):
-        return sympy.lambdify(arguments, exprs, modules=modules, cse=True, dummify=True)
+    if single == common or not plain(arguments, items, nodes):  # not a form made here
+        return sympy.lambdify(arguments, exprs, modules=modules, cse=common, dummify=True)
     printer, namespace = printer_and_namespace(modules, key)
-    subexpressions, reduced = cse(exprs, list=False)
-    dummies = {}
-    for argument, _ in reversed(list(ordered(zip(arguments, range(len(arguments)))))):
-        dummies[argument] = sympy.Dummy()
+    subexpressions, reduced = cse(items, list=False) if common else ((), exprs)
+    dummies = stand_ins(arguments, nodes, single)
     lines = [f"def {NAME}({', '.join(_argument_text(dummies[a]) for a in arguments)}):"]
     for symbol, value in subexpressions:
         if value is None:
@@ -56,16 +62,45 @@ def lambdified(arguments, exprs, modules, key: str):
             lines.append(
                 f"    {printer.doprint(symbol)} = {printer.doprint(value.xreplace(dummies))}"
             )
-    returned = _recursive_to_string(printer.doprint, [e.xreplace(dummies) for e in reduced])
+    if single:
+        returned = printer.doprint(reduced.xreplace(dummies))
+    else:
+        returned = _recursive_to_string(printer.doprint, [e.xreplace(dummies) for e in reduced])
     if "\n" in returned:
         returned = f"({returned})"
     lines.append(f"    return {returned}")
+    imported(printer, namespace)
     source = "\n".join(lines) + "\n"
     local: dict = {}
-    exec(compile(source, f"<derivcheck-mpmath-{next(_files)}>", "exec"), namespace, local)
+    exec(compile(source, f"<derivcheck-{key}-{next(_files)}>", "exec"), namespace, local)
     function = local[NAME]
     function.source = source  # for the test against lambdify, and for debugging
     return function
+
+
+def stand_ins(arguments, nodes, single: bool) -> dict:
+    """The symbols lambdify puts in the arguments' places, made in its order: Dummies, or for
+    one expression Symbols named like them (unlike any symbol of the expression)."""
+    names = {n.name for n in of_type(nodes, sympy.Symbol)}
+    dummies = {}
+    for argument, _ in reversed(list(ordered(zip(arguments, range(len(arguments)))))):
+        dummy = sympy.Dummy()
+        if single:
+            name = dummy.name
+            while name in names:
+                name = "_" + name
+            names.add(name)
+            dummy = sympy.Symbol(name)
+        dummies[argument] = dummy
+    return dummies
+
+
+def imported(printer, namespace) -> None:
+    """What the printer wrote a module's name for and the namespace lacks, as lambdify adds it."""
+    for module, names in (getattr(printer, "module_imports", None) or {}).items():
+        for name in names:
+            if name not in namespace:
+                namespace[name] = getattr(importlib.import_module(module), name)
 
 
 def named(nodes) -> None:
@@ -92,7 +127,7 @@ def printer_and_namespace(modules, key: str):
         namespace.update({"builtins": builtins, "range": range})
         names = modules[::-1] if isinstance(modules, list) else [modules]
         functions = {k: k for m in names if isinstance(m, dict) for k in m}
-        printer = MpmathPrinter(
+        printer = PRINTERS[next(m for m in names if isinstance(m, str))](
             {
                 "fully_qualified_modules": False,
                 "inline": True,

@@ -10,6 +10,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from .codegen import lambdified
 from .prepare import InputError
 
 # Default interval for a symbol without a declared domain, by its SymPy assumptions (first match).
@@ -139,7 +140,7 @@ class Sample:
     @cached_property
     def _dependents_mp(self):
         return [
-            (d, sympy.lambdify(self.independent, e, modules="mpmath", dummify=True))
+            (d, lambdified(self.independent, e, "mpmath", "mpmath", common=False))
             for d, e in self.conditions.solved
         ]
 
@@ -159,7 +160,7 @@ class Sample:
             for i, s in enumerate(self.independent)
         }
         for dependent, expr in self.conditions.solved:
-            f = sympy.lambdify(self.independent, expr, modules="numpy", dummify=True)
+            f = lambdified(self.independent, expr, "numpy", "numpy", common=False)
             columns[dependent] = np.broadcast_to(
                 np.asarray(f(*(columns[s] for s in self.independent)), dtype=np.float64),
                 (len(self.points),),
@@ -187,8 +188,7 @@ def draw(symbols, domains, conditions: SideConditions, count: int, seed: int) ->
     for s in extra:
         domains = {**domains, s: domains.get(s, default_domain(s))}
     solved_fns = [
-        (d, sympy.lambdify(independent, e, modules="math", dummify=True))
-        for d, e in conditions.solved
+        (d, lambdified(independent, e, "math", "math", common=False)) for d, e in conditions.solved
     ]
     points: list[tuple[float, ...]] = []
     attempts = 0
