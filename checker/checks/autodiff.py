@@ -234,13 +234,16 @@ class Derivatives:
 def outermost(expr) -> list:
     """The derivatives of expr not inside another (a Subs around one counts as one)."""
     found = []
+    seen = set()  # a shared subexpression is walked once
 
     def walk(e):
+        if e in seen:
+            return
+        seen.add(e)
         if isinstance(e, sympy.Derivative) or (
             isinstance(e, sympy.Subs) and e.has(sympy.Derivative)
         ):
-            if e not in found:
-                found.append(e)
+            found.append(e)
             return
         for a in e.args:
             walk(a)
