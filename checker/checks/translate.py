@@ -43,6 +43,7 @@ JAX_FUNCTIONS = {
 
 
 MEMO = "memo"  # the environment's key for the values already computed in it
+POINTS = "points"  # at_points's key: an array with the shape of the points
 
 
 def to_jax(expr):
@@ -64,7 +65,15 @@ def at_points(expr, env, size: int) -> np.ndarray:
     jax.vmap of jax.grad computes, by the same operations, without a batching trace around
     every one of them.
     """
+    env = {**env, POINTS: np.zeros(size)}
     return np.broadcast_to(np.asarray(to_jax(expr)(env), dtype=np.float64), (size,))
+
+
+def at_each(value, env):
+    """`value` at every point of at_points (as it is, for one point)."""
+    if POINTS not in env:
+        return value
+    return jnp.broadcast_to(value, env[POINTS].shape)
 
 
 def build(expr, built: dict):
@@ -105,8 +114,12 @@ def translated(expr, built):
         inner = build(expr.expr, built)
         names = [key(v) for v in expr.variables]
         points = [build(p, built) for p in expr.point]
-        # A new environment: the values computed in the old one do not hold in it.
-        return lambda env: inner({**env, **{n: p(env) for n, p in zip(names, points)}, MEMO: {}})
+        # A new environment: the values computed in the old one do not hold in it. A point's
+        # value has a value at every point (a constant too), so that a derivative by it is
+        # each point's own (at_points).
+        return lambda env: inner(
+            {**env, **{n: at_each(p(env), env) for n, p in zip(names, points)}, MEMO: {}}
+        )
     if isinstance(expr, sympy.Function) and expr.func in JAX_FUNCTIONS:
         fn = JAX_FUNCTIONS[expr.func]
         args = [build(a, built) for a in expr.args]
