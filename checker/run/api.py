@@ -94,8 +94,9 @@ def run_claims(
         if hit is not None:
             results[index] = hit
             continue
-        if not jobs:
-            shared_pool().warm()  # the first miss: workers start while the rest is looked up
+        # a worker per miss, up to one per core, starts while the rest is looked up (one edited
+        # line needs one worker; a second would only compete with it for the cores)
+        shared_pool().warm(len(jobs) + 1)
         keys[index] = key
         jobs.append((index, job))
     if progress is not None and results:

@@ -203,10 +203,11 @@ class Pool:
         self.workers.append(worker)
         return worker
 
-    def warm(self) -> None:
-        """Start the workers now, without waiting for them: a worker takes seconds to import
-        SymPy and JAX, which it can spend while the main process still builds the claims."""
-        while len(self.workers) < self.size:
+    def warm(self, count: int | None = None) -> None:
+        """Start `count` workers (all of them by default) now, without waiting for them: a
+        worker takes seconds to import SymPy and JAX, which it can spend while the main
+        process still builds the claims."""
+        while len(self.workers) < min(self.size, count or self.size):
             self.spawn()
 
     def retire(self, worker: Worker) -> None:
