@@ -19,7 +19,10 @@ PACKAGE = ROOT / "checker"
 # stages named here; the front ends (the CLI, the DSL, the package's own __init__) import anything.
 FRONT = {"derivcheck", "derivcheck.__main__", "derivcheck.cli", "derivcheck.dsl",
          "derivcheck.launch", "derivcheck.plugin", "derivcheck.action"}  # fmt: skip
-RECORDS = {"derivcheck.model", "derivcheck.results", "derivcheck.functions", "derivcheck.values"}
+# Leaves every stage may use: the records, and helpers that build SymPy values (σ, text refused,
+# nested derivatives held apart).
+RECORDS = {"derivcheck.model", "derivcheck.results", "derivcheck.functions", "derivcheck.values",
+           "derivcheck.leibniz"}  # fmt: skip
 MAY_IMPORT = {
     "records": {"records"},
     "checks": {"records", "checks"},

@@ -6,7 +6,19 @@ import random
 from dataclasses import replace
 
 import pytest
-from sympy import Derivative, Eq, KroneckerDelta, Matrix, Rational, Sum, Symbol, exp, log, sympify
+from sympy import (
+    Derivative,
+    Eq,
+    KroneckerDelta,
+    Matrix,
+    Rational,
+    Subs,
+    Sum,
+    Symbol,
+    exp,
+    log,
+    sympify,
+)
 
 import derivations
 from derivations.index_classes import D, K, L, N, k, m
@@ -392,3 +404,25 @@ def test_an_edit_sympy_evaluates_away_is_no_mutant(tmp_path):
     zero_side = [m for m in found if m.step == 2 and m.kind == "perturb"]
     assert all((m.claim.lhs, m.claim.rhs) != (m.original.lhs, m.original.rhs) for m in found)
     assert not [m for m in zero_side if "rhs" in m.description]
+
+
+def test_a_shorthand_swapped_into_a_nested_derivative_is_refuted(warm_pool):
+    """∂/∂z_m ∂L/∂z_m → ∂/∂z_m ∂L/∂ŷ_m (and ∂/∂ŷ_k ∂L/∂z_m off the diagonal): false lines,
+    checked in Leibniz order and refuted, not refused as an ambiguous merged derivative."""
+    from pathlib import Path
+
+    from derivcheck.notes import read_notes
+
+    catalogue = Path(__file__).resolve().parent.parent / "catalogue" / "softmax_hessian.md"
+    hessian = read_notes(str(catalogue)).derivations[:2]  # diagonal, off the diagonal
+    swaps = ("lhs: z[m] → yhat[m]", "lhs: z[k] → yhat[k]")
+    mutants = [m for m in generate(hessian) if m.step == 1 and m.description in swaps]
+    assert [(m.derivation, m.description) for m in mutants] == [
+        ("softmax-hessian-diagonal", swaps[0]),
+        ("softmax-hessian-offdiagonal", swaps[0]),
+        ("softmax-hessian-offdiagonal", swaps[1]),
+    ]
+    assert all(sympify(m.claim.lhs).has(Subs) for m in mutants)  # held apart, not merged
+    assert not any(still_true_indexed(m.claim) for m in mutants)
+    outcomes = check_mutants(mutants)
+    assert [(o.status, o.verdict) for o in outcomes] == [("killed", "refuted")] * 3

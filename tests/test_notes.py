@@ -5,6 +5,7 @@ statements, scoped declarations, hostile input, and a planted slip refuted at it
 import builtins
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import sympy
@@ -431,9 +432,71 @@ def test_a_planted_slip_is_refuted_at_its_line(tmp_path):
     ]
 
 
-def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):
-    from pathlib import Path
+NESTED = r"""# Nested derivatives by a shorthand
 
+```derivcheck
+name = "nested"
+[symbols]
+z = {domain = [-3, 3]}
+"\\hat{y}" = {domain = [0, 1]}
+L = {}
+[define]
+"\\hat{y}" = "\\sigma(z)"
+L = "-\\log \\hat{y}"
+```
+
+$$\frac{\partial}{\partial z} \frac{\partial L}{\partial \hat{y}} = \frac{1 - \hat{y}}{\hat{y}}$$
+
+$$\frac{\partial}{\partial z} \frac{\partial L}{\partial \hat{y}} = \frac{1 - \hat{y}}{\hat{y}^2}$$
+
+$$\frac{\partial}{\partial z} \frac{\partial L}{\partial z} = \hat{y}(1 - \hat{y})$$
+
+$$\frac{\partial^2 L}{\partial \hat{y} \partial z} = \frac{1 - \hat{y}}{\hat{y}}$$
+"""
+
+
+def test_a_nested_derivative_by_a_shorthand_is_checked_in_leibniz_order(tmp_path):
+    # d/dz (dL/dŷ) = d/dz (−1/ŷ) = (1 − ŷ)/ŷ: dL/dŷ with ŷ held, then ŷ = σ(z), then d/dz.
+    from derivcheck import verify_derivations
+
+    r = notes(tmp_path, NESTED)
+    assert [str(s.lhs) for s in r.readings] == [
+        "Derivative(Subs(Derivative(L, yhat), yhat, yhat), z)",  # held apart, not merged
+        "Derivative(Subs(Derivative(L, yhat), yhat, yhat), z)",
+        "Derivative(L, (z, 2))",  # an ordinary nested derivative, as before
+        "Derivative(L, yhat, z)",  # one fraction by both: ambiguous, refused
+    ]
+    report = verify_derivations(r.derivations, timeout=20)
+    assert [(o.step.where, o.result.verdict) for o in report.outcomes] == [
+        ("notes.md:14:67", "proved"),
+        ("notes.md:16:67", "refuted"),
+        ("notes.md:18:61", "proved"),
+        ("notes.md:20:52", "error"),
+    ]
+    assert "ambiguous" in report.outcomes[3].result.message
+
+
+def test_a_nested_derivative_by_a_shorthand_for_every_k(tmp_path):
+    # ∂/∂z_m (∂L/∂ŷ_m) = ∂/∂z_m (−y_m/ŷ_m) = y_m (1 − ŷ_m)/ŷ_m, by the rules and at the sizes.
+    from derivcheck import verify_derivations
+
+    catalogue = Path(__file__).resolve().parent.parent / "catalogue" / "softmax_hessian.md"
+    text = catalogue.read_text().split("The gradient")[0] + (
+        "$$\\frac{\\partial}{\\partial z_m} \\frac{\\partial L}{\\partial \\hat{y}_m}"
+        " = \\frac{y_m (1 - \\hat{y}_m)}{\\hat{y}_m}$$\n\n"
+        "$$\\frac{\\partial}{\\partial z_m} \\frac{\\partial L}{\\partial \\hat{y}_m}"
+        " = \\frac{\\partial}{\\partial z_m} (\\hat{y}_m - y_m)$$\n\n"
+        "$$\\frac{\\partial}{\\partial \\hat{y}_k} \\frac{\\partial L}{\\partial z_m} = 0$$\n"
+    )
+    report = verify_derivations(notes(tmp_path, text).derivations, timeout=20)
+    proof, refutation, held = (o.result for o in report.outcomes)
+    assert proof.verdict == "proved" and proof.proof.status == "proved"
+    assert refutation.verdict == "refuted" and refutation.proof.status == "not proved"
+    # ŷ held in ∂L/∂z_m, as the instances hold it; the rules would go through ŷ: no proof there
+    assert held.verdict == "confirmed" and held.proof.status == "error"
+
+
+def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):
     from derivcheck import cli
 
     root = Path(__file__).resolve().parent.parent

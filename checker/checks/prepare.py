@@ -99,7 +99,8 @@ def expand_definitions(expr, definitions):
     """Substitute shorthand definitions, to a fixpoint, and named functions by their explicit form.
 
     A derivative with respect to a defined symbol (dL/dŷ with ŷ = σ(z)) is taken with that symbol
-    held as a variable and then evaluated at its definition: Subs(d/dŷ L(ŷ), ŷ, σ(z)).
+    held as a variable and then evaluated at its definition: Subs(d/dŷ L(ŷ), ŷ, σ(z)). A nested
+    one the notes hold apart (d/dz of Subs(dL/dŷ, ŷ, ŷ), see `leibniz`) is that, then d/dz.
     """
 
     def depends(symbol, variable) -> bool:

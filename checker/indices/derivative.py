@@ -17,7 +17,10 @@ from .rules import NoRule, Trace, definition_of
 
 def eliminate(expr, context: IndexContext, trace: Trace):
     """`expr` with every `Derivative` carried out, innermost first."""
+    if isinstance(expr, sympy.Subs) and expr.variables == expr.point:
+        return eliminate(expr.expr, context, trace)  # d/dz_m held apart from dL/dŷ_m (leibniz)
     if isinstance(expr, Derivative):
+        held_through(expr, context)
         result = eliminate(expr.expr, context, trace)
         for variable, count in expr.variable_count:
             for _ in range(count):
@@ -26,6 +29,22 @@ def eliminate(expr, context: IndexContext, trace: Trace):
     if not expr.args or isinstance(expr, Indexed) or not expr.has(Derivative):
         return expr
     return expr.func(*[eliminate(a, context, trace) for a in expr.args])
+
+
+def held_through(expr: Derivative, context: IndexContext) -> None:
+    """NoRule for a derivative by a shorthand ŷ_k together with one by a variable ŷ depends on:
+    by both at once (∂²L/∂ŷ_k∂z_m, ambiguous), or of a derivative by it (∂/∂ŷ_k ∂L/∂z_m, where
+    the instances hold ŷ in ∂L/∂z_m and the rules would differentiate through it)."""
+    variables = [v for v, _ in expr.variable_count]
+    inner = [u for d in expr.expr.atoms(Derivative) for u in d.variables]
+    for h in variables:
+        if base_of(h) not in context.definitions:
+            continue
+        for others, what in ((variables, "by {h} and by {v}"), (inner, "by {h} of one by {v}")):
+            for v in others:
+                if base_of(v) != base_of(h) and base_of(h) in reaching(v, context):
+                    shown = what.format(h=h, v=v)
+                    raise NoRule(f"a derivative {shown}, on which {h} depends")
 
 
 def ordered(args) -> tuple:

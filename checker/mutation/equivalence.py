@@ -139,7 +139,13 @@ def expand(expr, definitions):
         done = sympy.diff(inner, *d.variable_count)
         return substitute(done, definitions)
 
-    expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), derivative)
+    def held_apart(e) -> bool:  # d/dz of Subs(dL/dŷ, ŷ, ŷ): dL/dŷ done first (leibniz)
+        return isinstance(e, sympy.Subs) and e.variables == e.point
+
+    expr = expr.replace(
+        lambda e: isinstance(e, sympy.Derivative) or held_apart(e),
+        lambda e: e.expr if held_apart(e) else derivative(e),
+    )  # innermost first: a Subs held apart is gone before the derivative around it is taken
     return explicit(substitute(expr, definitions))
 
 

@@ -20,6 +20,7 @@ from sympy import Indexed, IndexedBase, KroneckerDelta, Sum
 from ..functions import sigmoid
 from ..indices.model import IndexedClaim
 from ..indices.rules import NoRule, free_indices
+from ..leibniz import nested
 from ..model import Claim, Derivation
 from ..values import sympy_value
 
@@ -425,6 +426,8 @@ def index_swaps(context):
     """z_k → z_m in one place (two free indices of one range), and two bases of one shape
     (y ↔ ŷ) exchanged in one place or throughout the side."""
 
+    defined = frozenset(context.definitions)
+
     def operator(expr, rng):
         found = []
         for path, node, bound in indexed_sites(expr):
@@ -439,10 +442,10 @@ def index_swaps(context):
                     indices = list(node.indices)
                     indices[position] = other
                     new = node.base[tuple(indices)]
-                    found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}"))
+                    found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}", defined))
             for base in same_shape(node.base.label, context):
                 new = IndexedBase(base, real=True)[node.indices]
-                found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}"))
+                found.append(at_site(expr, path, new, f"{short(node)} → {short(new)}", defined))
         bases = sorted({n.base for _, n, _ in indexed_sites(expr)}, key=str)
         for i, a in enumerate(bases):
             for b in bases[i + 1 :]:
@@ -494,18 +497,22 @@ def indexed_sites(expr, path=(), bound=frozenset()):
             yield from indexed_sites(arg, (*path, index), bound)
 
 
-def at_site(expr, path, new, text):
-    return text, replace_site(expr, path, new)
+def at_site(expr, path, new, text, defined=frozenset()):
+    return text, replace_site(expr, path, new, defined)
 
 
-def replace_site(expr, path, new):
+def replace_site(expr, path, new, defined=frozenset()):
+    """`expr` with the node at `path` replaced; a derivative's variable replaced by or next to a
+    shorthand (in `defined`) makes the derivative nested, inner first (∂/∂z_m ∂L/∂ŷ_m)."""
     if not path:
         return new
     head, rest = path[0], path[1:]
     if isinstance(head, tuple):  # a derivative's variable
         variables = list(expr.variables)
         variables[head[1]] = new
+        if defined:
+            return nested(expr.expr, variables, defined)
         return sympy.Derivative(expr.expr, *variables)
     args = list(expr.args)
-    args[head] = replace_site(args[head], rest, new)
+    args[head] = replace_site(args[head], rest, new, defined)
     return expr.func(*args)

@@ -397,6 +397,7 @@ def resolve(number: int, block_pos: int, origin: str, raw: dict, file: Source) -
             definitions[element] = value
         else:
             raise NotesError(f"{origin}: define {text}: declare {text} in [symbols] first")
+    env.defined = frozenset(definitions) | frozenset(index_definitions)
     given, unit_sums, distinct = [], [], []
     for latex in raw.get("assume", []):
         source = latex_source(origin, "assume", latex)

@@ -15,6 +15,7 @@ import sympy
 
 from ..functions import sigmoid
 from ..indices.model import sum_except
+from ..leibniz import held_apart
 from .tokens import Source, Token
 
 GREEK = {
@@ -94,6 +95,7 @@ class Env:
     log_base: Any = None  # None: natural
     defaults: bool = True  # a lone letter is a real variable on the default domain
     made: dict[str, Any] = field(default_factory=dict)  # the default symbols made while reading
+    defined: frozenset = frozenset()  # the shorthands' symbols and bases (L, ŷ), once resolved
 
     def symbol(self, key: str):
         if key not in self.made:
@@ -813,7 +815,7 @@ class Parser:
                     "\\frac{d}{dz}(…) or \\frac{dy}{dz}",
                 )
             pos, operand = self.term(pos, bound, bars)
-        return pos, differentiate(operand, variables)
+        return pos, differentiate(operand, variables, self.env.defined)
 
     # --- \sum and \prod --------------------------------------------------------------------
 
@@ -952,17 +954,24 @@ def differential(tokens: list[Token]) -> bool:
     return t.is_("letter", "d") or t.is_("cmd", "partial") or t.is_("cmd", "delta")
 
 
-def differentiate(operand, variables):
+def differentiate(operand, variables, defined=frozenset()):
+    """The derivative of one fraction; an operand that is itself a derivative (d/dz dL/dŷ) is
+    held apart from it across a shorthand (`leibniz`), the fraction's own variables are not."""
     out = operand
-    for variable, power in variables:
+    for position, (variable, power) in enumerate(variables):
+        held = defined if position == 0 else frozenset()  # ∂²L/∂ŷ∂z stays one derivative
+
+        def derivative(e, v, p=power, held=held):
+            return sympy.Derivative(held_apart(e, v, held), (v, p))
+
         if isinstance(variable, sympy.MatrixBase):
             if isinstance(out, sympy.MatrixBase):
                 raise ValueError("a derivative of a vector by a vector")  # pragma: no cover
-            out = sympy.Matrix([sympy.Derivative(out, (v, power)) for v in variable])
+            out = sympy.Matrix([derivative(out, v) for v in variable])
         elif isinstance(out, sympy.MatrixBase):
-            out = out.applyfunc(lambda e, v=variable, p=power: sympy.Derivative(e, (v, p)))
+            out = out.applyfunc(lambda e, v=variable, d=derivative: d(e, v))
         else:
-            out = sympy.Derivative(out, (variable, power))
+            out = derivative(out, variable)
     return out
 
 

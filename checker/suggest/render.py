@@ -26,6 +26,12 @@ class NotesPrinter(LatexPrinter):
             return rf"\frac{{d{self._print(expr.expr)}}}{{d{self._print(variable)}}}"
         return super()._print_Derivative(expr)
 
+    def _print_Subs(self, expr):
+        """Subs(dL/dŷ, ŷ, ŷ), a nested derivative held apart (`leibniz`), as the notes wrote it."""
+        if expr.variables == expr.point:
+            return self._print(expr.expr)
+        return super()._print_Subs(expr)
+
     def _print_Sum(self, expr):
         """Σ_{k≠m} f for Sum((1 − δ_km) f, (k, 1, K)), as `sum_except` builds it."""
         (j, low, _), body = expr.limits[0], expr.function
