@@ -452,6 +452,8 @@ $$\frac{\partial}{\partial z} \frac{\partial L}{\partial \hat{y}} = \frac{1 - \h
 $$\frac{\partial}{\partial z} \frac{\partial L}{\partial z} = \hat{y}(1 - \hat{y})$$
 
 $$\frac{\partial^2 L}{\partial \hat{y} \partial z} = \frac{1 - \hat{y}}{\hat{y}}$$
+
+$$\frac{\partial}{\partial \hat{y}} \frac{\partial L}{\partial z} = 0$$
 """
 
 
@@ -465,6 +467,7 @@ def test_a_nested_derivative_by_a_shorthand_is_checked_in_leibniz_order(tmp_path
         "Derivative(Subs(Derivative(L, yhat), yhat, yhat), z)",
         "Derivative(L, (z, 2))",  # an ordinary nested derivative, as before
         "Derivative(L, yhat, z)",  # one fraction by both: ambiguous, refused
+        "Derivative(Subs(Derivative(L, z), z, z), yhat)",  # by ŷ of ∂L/∂z: ambiguous, refused
     ]
     report = verify_derivations(r.derivations, timeout=20)
     assert [(o.step.where, o.result.verdict) for o in report.outcomes] == [
@@ -472,8 +475,11 @@ def test_a_nested_derivative_by_a_shorthand_is_checked_in_leibniz_order(tmp_path
         ("notes.md:16:67", "refuted"),
         ("notes.md:18:61", "proved"),
         ("notes.md:20:52", "error"),
+        ("notes.md:22:67", "error"),
     ]
     assert "ambiguous" in report.outcomes[3].result.message
+    # ∂L/∂z = ŷ − 1 is a function of z: by ŷ it is 1 written so, 0 with ŷ held: no one reading
+    assert "ambiguous" in report.outcomes[4].result.message
 
 
 def test_a_nested_derivative_by_a_shorthand_for_every_k(tmp_path):
@@ -492,8 +498,9 @@ def test_a_nested_derivative_by_a_shorthand_for_every_k(tmp_path):
     proof, refutation, held = (o.result for o in report.outcomes)
     assert proof.verdict == "proved" and proof.proof.status == "proved"
     assert refutation.verdict == "refuted" and refutation.proof.status == "not proved"
-    # ŷ held in ∂L/∂z_m, as the instances hold it; the rules would go through ŷ: no proof there
-    assert held.verdict == "confirmed" and held.proof.status == "error"
+    # by ŷ_k of ∂L/∂z_m, a function of z: no one reading, refused (never a pass)
+    assert held.verdict == "error" and held.proof.status == "error"
+    assert "ambiguous" in held.message
 
 
 def test_the_readme_example_is_the_file_and_the_commands_work_on_it(capsys):

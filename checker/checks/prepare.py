@@ -23,6 +23,11 @@ class InputError(ValueError):
     """A claim that cannot be checked as given; the message says what and what to do."""
 
 
+class AmbiguousDerivative(InputError):
+    """A derivative by a shorthand ŷ that also, or inside, differentiates by a variable ŷ
+    depends on (∂²L/∂ŷ∂z, ∂/∂ŷ ∂L/∂z): it has no one reading, so it is no claim at all."""
+
+
 @dataclass(frozen=True)
 class Prepared:
     """Both sides of a claim as flat lists of elements, ready for the three checks.
@@ -135,13 +140,22 @@ def expand_definitions(expr, definitions):
         if isinstance(e, sympy.Derivative):
             variables = [v for v, _ in e.variable_count]
             held = [v for v in variables if v in definitions and v not in keep]
+            inside = {u for d in e.expr.atoms(sympy.Derivative) for u in d.variables}
             for h in held:
                 tied = [v for v in variables if v not in held and depends(h, v)]
                 if tied:
-                    raise InputError(
+                    raise AmbiguousDerivative(
                         f"the derivative {e} is by {h} and by {tied[0]}, on which {h}'s "
                         f"definition depends; SymPy merges d/d{tied[0]}(d/d{h} ...) into one "
                         "derivative, so it is ambiguous: write the inner derivative out"
+                    )
+                under = sorted((v for v in inside if v != h and depends(h, v)), key=str)
+                if under:
+                    raise AmbiguousDerivative(
+                        f"a derivative by {h} of one by {under[0]}, on which {h}'s definition "
+                        f"depends: by {h}, a function of {under[0]} has as many derivatives as "
+                        f"ways to write it with {h}, so it is ambiguous; write the inner "
+                        f"derivative out in terms of {h} first"
                     )
             inner = walk(e.expr, keep | frozenset(held), active)
             derivative = sympy.Derivative(inner, *e.variable_count)

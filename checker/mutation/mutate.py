@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import sympy
 
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
+from ..checks.prepare import AmbiguousDerivative, InputError, expand_definitions, vet_definitions
 from ..indices.instantiate import instances
+from ..indices.model import IndexedClaim
 from ..run.api import at_instances, claim_seed, run_claims, step_result
 from ..values import sympy_value
 from .equivalence import still_true, still_true_indexed
@@ -152,10 +154,30 @@ def seconds_of(result) -> float:
 
 
 def undefined(claim) -> bool:
-    """A side SymPy already evaluated to zoo, nan or ±oo (1/(1 − ŷ) with 1 made ŷ is 1/0):
+    """A side SymPy already evaluated to zoo, nan or ±oo (1/(1 − ŷ) with 1 made ŷ is 1/0), or
+    a derivative with no one reading (∂/∂ŷ_k ∂L/∂z_m from ∂/∂z_k ∂L/∂z_m, ŷ a shorthand of z):
     not a wrong claim but no claim at all, which the checker rightly calls an input error."""
-    sides = [*flat(claim.lhs), *flat(claim.rhs)]
-    return any(sympy_value(side).has(*NOT_FINITE) for side in sides)
+    sides = [sympy_value(side) for side in (*flat(claim.lhs), *flat(claim.rhs))]
+    return any(side.has(*NOT_FINITE) for side in sides) or ambiguous(claim, sides)
+
+
+def ambiguous(claim, sides) -> bool:
+    """Does the checker refuse a derivative of `claim` as ambiguous (prepare's own test, on
+    the claim or, for a line for every K, on its first instance)?"""
+    if not any(len(set(d.variables)) > 1 or d.expr.has(sympy.Subs, sympy.Derivative)
+               for side in sides for d in side.atoms(sympy.Derivative)):  # fmt: skip
+        return False  # no derivative by two variables, nor of another one
+    concrete = instances(claim, 0)[:1] if isinstance(claim, IndexedClaim) else [claim]
+    for c in concrete:
+        try:
+            definitions = vet_definitions(c.context.definitions)
+            for side in (*flat(c.lhs), *flat(c.rhs)):
+                expand_definitions(sympy_value(side), definitions)
+        except AmbiguousDerivative:
+            return True
+        except (InputError, AttributeError):  # another input error, or an instance not built
+            continue
+    return False
 
 
 def run_mutation(
