@@ -1,12 +1,14 @@
-"""SymPy expressions as Python functions for mpmath: lambdify's own code, without its cost.
+"""SymPy expressions as Python functions for mpmath (and NumPy, math): lambdify's code, made
+deterministic and without its cost.
 
 `sympy.lambdify(arguments, exprs, modules, cse=True, dummify=True)` replaces the arguments by
 Dummies one at a time, each time walking every expression again: quadratic in the size of a
-claim, and most of a cold run's compile time (a claim at K = 9 has dozens of symbols). Here one
-walk replaces them all. Everything else is lambdify's: the same common subexpressions (found on
-the original expressions), the Dummies made in the same order (their names decide the printed
-order of a sum's terms, so the roundings), the same printer and namespace. The code, and every
-value it computes, is the same; tests/test_codegen.py compares the two sources.
+claim, and most of a cold run's compile time (a claim at K = 9 has dozens of symbols). And it
+numbers those Dummies by a counter over the whole process, whose digits decide the printed
+order of a sum's terms (Dummy_1000 sorts before Dummy_999), so the roundings: a claim's last
+digits depended on which claims its worker had checked before. Here one walk replaces them all,
+by Dummies named by rank. Everything else is lambdify's: the same common subexpressions (found
+on the original expressions), the same printer and namespace (tests/test_codegen.py).
 
 What lambdify does that this does not (Subs to assign, arguments that are not symbols) is
 handed to lambdify itself. The code is made from SymPy's printer alone: symbols are printed as
@@ -53,7 +55,7 @@ def lambdified(arguments, exprs, modules, key: str, *, common: bool = True):
         return sympy.lambdify(arguments, exprs, modules=modules, cse=common, dummify=True)
     printer, namespace = printer_and_namespace(modules, key)
     subexpressions, reduced = cse(items, list=False) if common else ((), exprs)
-    dummies = stand_ins(arguments, nodes, single)
+    dummies = stand_ins(arguments)
     lines = [f"def {NAME}({', '.join(_argument_text(dummies[a]) for a in arguments)}):"]
     for symbol, value in subexpressions:
         if value is None:
@@ -78,21 +80,13 @@ def lambdified(arguments, exprs, modules, key: str, *, common: bool = True):
     return function
 
 
-def stand_ins(arguments, nodes, single: bool) -> dict:
-    """The symbols lambdify puts in the arguments' places, made in its order: Dummies, or for
-    one expression Symbols named like them (unlike any symbol of the expression)."""
-    names = {n.name for n in of_type(nodes, sympy.Symbol)}
-    dummies = {}
-    for argument, _ in reversed(list(ordered(zip(arguments, range(len(arguments)))))):
-        dummy = sympy.Dummy()
-        if single:
-            name = dummy.name
-            while name in names:
-                name = "_" + name
-            names.add(name)
-            dummy = sympy.Symbol(name)
-        dummies[argument] = dummy
-    return dummies
+def stand_ins(arguments) -> dict:
+    """A Dummy in each argument's place, named by the argument's rank in SymPy's order of the
+    arguments. The names decide the printed order of a sum's terms, so the roundings: lambdify
+    numbers its Dummies by a counter over the whole process, so that a claim's last digits
+    depended on what its worker had checked before (Dummy_1000 sorts before Dummy_999)."""
+    ranked = ordered(zip(arguments, range(len(arguments))))
+    return {argument: sympy.Dummy(f"a{rank:05d}") for rank, (argument, _) in enumerate(ranked)}
 
 
 def imported(printer, namespace) -> None:
