@@ -4,7 +4,15 @@ The names below are imported on first use, so that importing the package (the py
 on every pytest run) costs nothing until a check is asked for.
 """
 
+import os
 from importlib import import_module
+
+# SymPy's integers in Python, not GMP. With gmpy2 installed (mpmath's fast backend) SymPy would
+# use GMP for its polynomials too, and GMP aborts the whole process on an integer too large for
+# it (a heuristic gcd of a claim with 10^12 in it: "gmp: overflow in mpz type"), where Python's
+# integers only take time, which the time limit bounds. It holds where SymPy is imported after
+# derivcheck; the worker processes always have it (run/worker.py).
+os.environ.setdefault("SYMPY_GROUND_TYPES", "python")
 
 WHERE = {
     "sigmoid": ".functions",

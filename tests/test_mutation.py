@@ -429,3 +429,25 @@ def test_a_shorthand_swapped_into_a_nested_derivative_is_refuted(warm_pool):
     outcomes = check_mutants(mutants)
     assert [(o.status, o.verdict) for o in outcomes[:2]] == [("killed", "refuted")] * 2
     assert (outcomes[2].verdict, "ambiguous" in outcomes[2].message) == ("error", True)
+
+
+def test_a_huge_integer_in_sympys_gcd_does_not_kill_the_worker(warm_pool):
+    """w2·x2 × (1 + 10⁻¹²) in softmax-to-sigmoid step 9: with GMP as SymPy's integers, cancel's
+    heuristic gcd aborted the worker ("gmp: overflow in mpz type"), an error, not a kill."""
+    import derivations
+
+    ds = [d for d in derivations.ALL if d.name == "softmax-to-sigmoid"]
+    mutants = [m for m in generate(ds) if m.step == 9 and m.description.endswith("× (1 + 10^-12)")]
+    mutants = [m for m in mutants if "w2*x2" in m.description]
+    assert mutants
+    assert [(o.status, o.verdict) for o in check_mutants(mutants)] == [("killed", "refuted")]
+
+
+def test_sympy_keeps_python_integers_where_derivcheck_is_imported_first():
+    import subprocess
+    import sys
+
+    code = "import derivcheck, sympy.external.gmpy as g; print(g.GROUND_TYPES)"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SYMPY_GROUND_TYPES"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "python", done.stderr

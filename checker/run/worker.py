@@ -189,6 +189,7 @@ class Pool:
         parent, child = socket.socketpair()
         env = dict(os.environ)
         env.setdefault("JAX_PLATFORMS", "cpu")
+        env["SYMPY_GROUND_TYPES"] = "python"  # GMP aborts on a huge integer (see __init__.py)
         process = subprocess.Popen(
             # -I: nothing from the working directory or PYTHON* variables before START sets the path
             [sys.executable, "-I", "-c", START, str(child.fileno()), start_arguments()],
