@@ -140,7 +140,9 @@ def expand_definitions(expr, definitions):
         if isinstance(e, sympy.Derivative):
             variables = [v for v, _ in e.variable_count]
             held = [v for v in variables if v in definitions and v not in keep]
-            inside = {u for d in e.expr.atoms(sympy.Derivative) for u in d.variables}
+            inside = set()  # the variables of the derivatives inside, where one is by a shorthand
+            if held:
+                inside = {u for d in e.expr.atoms(sympy.Derivative) for u in d.variables}
             for h in held:
                 tied = [v for v in variables if v not in held and depends(h, v)]
                 if tied:
