@@ -23,6 +23,10 @@ class Context:
     given: tuple[Any, ...] = ()
     label: str = ""  # which instance this is, e.g. "K=3"
     symbolic: bool = True  # False at the concrete sizes of a symbolic-K line (numeric, autodiff)
+    # There: the index rules proved that line for every size. The instance is then the
+    # independent numeric and autodiff check of a proved line and, like a claim SymPy reduced
+    # to zero, gets no residual probe; an instance of a line not proved gets it.
+    line_proved: bool = False
     entries: str = ""  # there: which entries of the free indices, e.g. "all 9 entries (k, m)"
     rows: tuple[str, ...] = ()  # a matrix claim's entries, by their index values ("k=1, m=3")
     no_autodiff: str = ""  # declared: why JAX autodiff does not apply (no JAX translation, ...)

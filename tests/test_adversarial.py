@@ -297,10 +297,10 @@ def test_a_refutation_finer_than_the_independent_evaluation_is_an_error(k):
 
 
 def test_the_probe_skips_only_sides_that_are_the_same_expression(monkeypatch):
-    """An instance of a line the index rules prove gets no SymPy run, so the probe evaluates
-    lhs − rhs itself, up to 800 digits. Where both sides are one expression that is x − x = 0
-    and nothing is evaluated beyond the checks' own digits; a relative 1e-60 apart they are not
-    the same expression, and the probe still finds the difference."""
+    """An instance of a line the index rules did not prove gets no SymPy run, so the probe
+    evaluates lhs − rhs itself, up to 800 digits. Where both sides are one expression that is
+    x − x = 0 and nothing is evaluated beyond the checks' own digits; a relative 1e-60 apart
+    they are not the same expression, and the probe still finds the difference."""
     from dataclasses import replace as replaced
 
     from derivcheck.checks import numeric

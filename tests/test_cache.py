@@ -119,6 +119,8 @@ def job(lhs=x**2, rhs=x * x, domains=None, given=(), definitions=None, **setting
         job(debug=True),
         job(describe=True),
         replace(job(), claim=replace(job().claim, context=replace(CONTEXT, label="K=3"))),
+        # an instance of a proved line skips the probe: never the result of one not proved
+        replace(job(), claim=replace(job().claim, context=replace(CONTEXT, line_proved=True))),
     ],
 )
 def test_every_ingredient_of_a_claim_changes_its_key(tmp_path, changed):

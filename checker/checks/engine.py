@@ -102,7 +102,10 @@ def check_claim(
             seconds = min(seconds, QUICK_SHARE * timeout)
         if not claim.context.symbolic:  # an instance of a symbolic-K line: the rules prove it
             methods["symbolic"] = SymbolicResult("skipped")
-            residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))  # probe lhs − rhs
+            # Not proved (or not known to be): lhs − rhs itself goes to the probe. Proved: the
+            # proof is the symbolic zero, as SymPy's would be, and nothing is left to probe.
+            if not claim.context.line_proved:
+                residuals = dict.fromkeys(range(len(prepared.lhs_evaluated)))
         else:
             methods["symbolic"], residuals = check_symbolic(
                 prepared,

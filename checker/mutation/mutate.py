@@ -3,7 +3,7 @@
 Mutants (derivcheck.mutation.mutants) still equal to the original are set aside by an
 independent high-precision comparison (derivcheck.mutation.equivalence), and so are those SymPy
 evaluated to zoo (a division by zero, an input error by design); every other one goes through
-the normal checker (`run_claims`, the worker pool, the default points and time limit). Refuted
+the normal checker (`run_lines`, the worker pool, the default points and time limit). Refuted
 is a kill; anything else is a survivor, and proved or confirmed is a false pass: a bug in the
 checker.
 """
@@ -21,7 +21,7 @@ from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..checks.prepare import AmbiguousDerivative, InputError, expand_definitions, vet_definitions
 from ..indices.instantiate import instances
 from ..indices.model import IndexedClaim
-from ..run.api import at_instances, claim_seed, run_claims, step_result
+from ..run.api import at_instances, claim_seed, run_lines, step_result
 from ..values import sympy_value
 from .equivalence import still_true, still_true_indexed
 from .mutants import KINDS, Mutant, flat, generate, stable_seed
@@ -120,12 +120,8 @@ def check_mutants(
     results = []
     for first in range(0, len(plans), CHUNK):  # in chunks, so that progress can be shown
         chunk = plans[first : first + CHUNK]
-        claims = [c for claims, _ in chunk for c in claims]
-        seeds = [s for _, seeds in chunk for s in seeds]
-        done = iter(run_claims(claims, seeds, points, timeout))
-        for claims, _ in chunk:
-            found = at_instances(claims, tuple(next(done) for _ in claims))
-            results.append(step_result(claims, found))
+        for (claims, _), done in zip(chunk, run_lines(chunk, points, timeout)):
+            results.append(step_result(claims, at_instances(claims, done)))
         if progress is not None:
             progress(len(results), len(mutants), sum(r.verdict != "refuted" for r in results))
     return [

@@ -108,6 +108,68 @@ def run_claims(
     return [results[i] for i in range(len(claims))]
 
 
+def run_lines(
+    lines, points, timeout, debug=False, progress=None, describe=False, cache=None
+) -> list[tuple[ClaimResult, ...]]:
+    """The results of each line's claims, [(claims, seeds)], in order. A line for every K
+    (its IndexedClaim first, then its instances) is checked in two rounds: first its proof,
+    with every other claim; then its instances, each told whether the rules proved the line
+    (`Context.line_proved`: a proved line's instances need no residual probe)."""
+    first = [
+        (claims[:1], seeds[:1]) if is_symbolic(claims) else (claims, seeds)
+        for claims, seeds in lines
+    ]
+    total = sum(len(claims) for claims, _ in lines)
+    counted = sum(len(claims) for claims, _ in first)
+    done = iter(
+        run_claims(
+            [c for claims, _ in first for c in claims],
+            [s for _, seeds in first for s in seeds],
+            points,
+            timeout,
+            debug,
+            progress=None if progress is None else lambda n, _: progress(n, total),
+            describe=describe,
+            cache=cache,
+        )
+    )
+    found = [tuple(next(done) for _ in claims) for claims, _ in first]
+    later, later_seeds = [], []
+    for (claims, seeds), results in zip(lines, found):
+        if is_symbolic(claims):
+            proof = results[0].proof
+            proved = proof is not None and proof.status == "proved"
+            later += [with_line_proved(claim, proved) for claim in claims[1:]]
+            later_seeds += seeds[1:]
+    done = iter(
+        run_claims(
+            later,
+            later_seeds,
+            points,
+            timeout,
+            debug,
+            progress=None if progress is None else lambda n, _: progress(counted + n, total),
+            describe=describe,
+            cache=cache,
+        )
+    )
+    return [
+        (*results, *(next(done) for _ in claims[1:])) if is_symbolic(claims) else results
+        for (claims, _), results in zip(lines, found)
+    ]
+
+
+def is_symbolic(claims) -> bool:
+    return bool(claims) and isinstance(claims[0], IndexedClaim)
+
+
+def with_line_proved(claim, proved: bool):
+    """An instance (or the Unbuilt in its place) marked with its line's proof."""
+    if isinstance(claim, Unbuilt):
+        return claim
+    return replace(claim, context=replace(claim.context, line_proved=proved))
+
+
 def run_pending(jobs, keys, results: dict, cache=None, progress=None, convert=None) -> None:
     """Run `jobs` [(index, Job)] in the worker pool, after the `results` already found (from
     the cache), counting progress on from them: each result (through `convert`) goes into
@@ -157,7 +219,7 @@ def verify_derivations(
         shared_pool().warm()
     chosen = [(d, [s for s in d.steps if not steps or s.number in steps]) for d in derivations]
     limits = vet_limits(points, timeout)
-    claims, seeds, plan, stored = [], [], {}, {}
+    lines, plan, stored = [], {}, {}
     for d, d_steps in chosen:
         for s in d_steps:
             plan[d.name, s.number] = parts = []
@@ -178,13 +240,13 @@ def verify_derivations(
                     part_claims = (symbolic, *instances(symbolic, sizes_seed))
                 parts.append((part, part_claims, None))
                 stored[d.name, s.number, part] = key
-                for claim in part_claims:
-                    claims.append(claim)
-                    seeds.append(claim_seed(seed, d.name, s.number, part, claim.context.label))
+                part_seeds = [
+                    claim_seed(seed, d.name, s.number, part, claim.context.label)
+                    for claim in part_claims
+                ]
+                lines.append((part_claims, part_seeds))
     results = iter(
-        run_claims(
-            claims, seeds, points, timeout, debug, progress=progress, describe=describe, cache=cache
-        )
+        run_lines(lines, points, timeout, debug, progress=progress, describe=describe, cache=cache)
     )
     outcomes = []
     for d, d_steps in chosen:  # the results come back in the order the claims went out
@@ -193,7 +255,7 @@ def verify_derivations(
             checked = {}
             for part, part_claims, found in plan[d.name, s.number]:
                 if found is None:
-                    found = at_instances(part_claims, tuple(next(results) for _ in part_claims))
+                    found = at_instances(part_claims, next(results))
                     if stored[d.name, s.number, part] is not None:
                         cache.store(stored[d.name, s.number, part], *found)
                 checked[part] = step_result(part_claims, found)
