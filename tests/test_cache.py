@@ -93,7 +93,7 @@ def test_a_line_for_every_K_is_cached_whole_and_not_instantiated_again(tmp_path,
     )
     first = verify_derivations([line], cache_dir=tmp_path)
     monkeypatch.setattr(derivcheck.run.api, "shared_pool", no_workers)
-    monkeypatch.setattr(derivcheck.run.api, "instances", lambda *a: no_workers())
+    monkeypatch.setattr(derivcheck.run.api, "planned", lambda *a: no_workers())
     second = verify_derivations([line], cache_dir=tmp_path)
     assert first.outcomes[0].result.verdict == "proved" and second.cached == 1
     assert stripped(json.loads(render_json(first))) == stripped(json.loads(render_json(second)))

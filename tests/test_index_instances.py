@@ -8,7 +8,7 @@ import pytest
 import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum
 
-from derivations.index_classes import K, context, i, j, k, m, n, y, yhat, z
+from derivations.index_classes import K, L, context, i, j, k, m, n, y, yhat, z
 from derivcheck import verify_derivations
 from derivcheck.dsl import derivation, for_all, step
 from derivcheck.indices import IndexedClaim, prove
@@ -20,6 +20,7 @@ from derivcheck.indices.instantiate import (
     concrete,
     entry_count,
     instances,
+    planned,
     written_out,
 )
 from derivcheck.reports.json import render_json
@@ -152,6 +153,22 @@ def test_an_entry_written_out_must_not_take_a_symbol_name_of_the_claim():
     made = instances(IndexedClaim(z[1], z1, clash), 0)
     assert all(isinstance(i, Unbuilt) for i in made)
     assert "the name of the symbol z1" in made[0].message
+    # Written out in the worker (a run plans instances and the workers write them out): the
+    # same error for each instance, saying why.
+    result, _ = only_step(for_all(z[1], z1, clash))
+    assert result.claims and all(c.verdict == "error" for c in result.claims)
+    assert all("the name of the symbol z1" in c.message for c in result.claims)
+    assert all(c.message.startswith(f"not checked at {c.label}: ") for c in result.claims)
+
+
+def test_a_planned_instance_is_the_instance_written_out():
+    claim = IndexedClaim(Derivative(L, z[m]), yhat[m] - y[m], context(label_sum=True))
+    plans, built = planned(claim, 3), instances(claim, 3)
+    assert len(plans) == len(built) >= 3
+    for plan, instance in zip(plans, built):
+        assert plan.build() == instance
+        assert plan.context.label == instance.context.label
+        assert plan.context.entries == instance.context.entries
 
 
 # 10.11: an empty sum is 0, in the rules and in the instances; the boundary is always drawn.

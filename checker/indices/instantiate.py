@@ -54,6 +54,60 @@ class TooLarge(ValueError):
     """An instance that cannot be written out: past the cost limit, or with names that clash."""
 
 
+@dataclass(frozen=True)
+class Planned:
+    """An instance with its sizes and entries chosen (cheap, in the main process, where the
+    seeded choices are made in order) and not yet written out: `build()` does that where it is
+    checked, so the instances of a run are written out in parallel, in the workers."""
+
+    claim: IndexedClaim
+    values: dict
+    points: tuple  # the entries checked: the free indices' values, one dict each
+    total: int  # how many entries there are in all
+    free: tuple  # the free indices
+    line_proved: bool = False  # see Context.line_proved
+
+    @property
+    def context(self) -> Context:
+        """What the report needs before the instance is built: its label and entries."""
+        return Context(
+            label=label(self.values),
+            symbolic=False,
+            entries=entries_text(list(self.points), self.total, list(self.free)),
+            line_proved=self.line_proved,
+        )
+
+    def build(self) -> Claim:
+        """The instance written out; TooLarge when names clash at these sizes."""
+        claim, values, points = self.claim, self.values, list(self.points)
+        lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
+        made: dict = {}
+        entries = [
+            tuple(written_out(side, {**values, **point}, made) for side in (lhs, rhs))
+            for point in points
+        ]
+        if len(entries) == 1 and not self.free:
+            lhs_c, rhs_c = entries[0]
+        else:
+            lhs_c = sympy.Matrix([e[0] for e in entries])
+            rhs_c = sympy.Matrix([e[1] for e in entries])
+        used = set().union(*(side.free_symbols for entry in entries for side in entry))
+        at = concrete_context(claim.context, values, used, made)
+        clashing(claim, values, made)
+        rows = tuple(label(a) for a in points) if len(entries) > 1 or self.free else ()
+        at = replace(at, entries=self.context.entries, rows=rows, line_proved=self.line_proved)
+        return Claim(lhs_c, rhs_c, at)
+
+    def unbuilt(self, error: TooLarge) -> Unbuilt:
+        return unbuilt(self.values, error)
+
+
+def unbuilt(values: dict, error: TooLarge) -> Unbuilt:
+    return Unbuilt(
+        f"not checked at {label(values)}: {error}", Context(label=label(values), symbolic=False)
+    )
+
+
 def choose_sizes(context: IndexContext, seed: int) -> list[dict]:
     """At least three assignments of the sizes in their declared ranges, the first size taking
     distinct values, its least among them (where sums run empty or short).
@@ -95,11 +149,16 @@ def instances(claim: IndexedClaim, seed: int) -> tuple[Claim | Unbuilt, ...]:
     """The claim at seeded sizes in their declared ranges, and at one size past them (the first
     size drawn in (high, 2·high], or the largest below it that the cost allows; none if even
     high + 1 does not fit): a slip that vanishes at every declared size shows there."""
+    return tuple(built(p) for p in planned(claim, seed))
+
+
+def planned(claim: IndexedClaim, seed: int) -> tuple[Planned | Unbuilt, ...]:
+    """The instances of `instances`, planned and not written out (see Planned)."""
     rng = random.Random(seed + 1)
     chosen = choose_sizes(claim.context, seed)
     past = beyond(claim, chosen[-1], rng)
-    made = [built(claim, values, rng, values is chosen[-1]) for values in chosen]
-    return tuple(made + ([built(claim, past, rng)] if past else []))
+    made = [planning(claim, values, rng, values is chosen[-1]) for values in chosen]
+    return tuple(made + ([planning(claim, past, rng)] if past else []))
 
 
 def beyond(claim: IndexedClaim, largest: dict, rng: random.Random) -> dict | None:
@@ -119,41 +178,37 @@ def beyond(claim: IndexedClaim, largest: dict, rng: random.Random) -> dict | Non
     return None
 
 
-def built(claim: IndexedClaim, values: dict, rng: random.Random, highest=False) -> Claim | Unbuilt:
+def built(planned: Planned | Unbuilt) -> Claim | Unbuilt:
+    if isinstance(planned, Unbuilt):
+        return planned
     try:
-        return concrete(claim, values, rng, highest)
+        return planned.build()
     except TooLarge as error:
-        return Unbuilt(
-            f"not checked at {label(values)}: {error}",
-            Context(label=label(values), symbolic=False),
-        )
+        return planned.unbuilt(error)
+
+
+def planning(claim: IndexedClaim, values: dict, rng, highest=False) -> Planned | Unbuilt:
+    try:
+        return plan(claim, values, rng, highest)
+    except TooLarge as error:
+        return unbuilt(values, error)
+
+
+def plan(
+    claim: IndexedClaim, values: dict, rng: random.Random | None = None, highest: bool = False
+) -> Planned:
+    """The claim at sizes `values`, planned: every entry of its free indices, or with `rng`
+    (and more entries than the cost allows) every pattern (with `highest`, at the largest index
+    values), the corners and a seeded sample. TooLarge past the build limit."""
+    points, total, free = plan_entries(claim, values, rng, highest)
+    return Planned(claim, dict(values), tuple(points), total, tuple(free))
 
 
 def concrete(
     claim: IndexedClaim, values: dict, rng: random.Random | None = None, highest: bool = False
 ) -> Claim:
-    """The claim at sizes `values`: every entry of its free indices, or with `rng` (and more
-    entries than the cost allows) every pattern (with `highest`, at the largest index values),
-    the corners and a seeded sample."""
-    context = claim.context
-    lhs, rhs = sympy_value(claim.lhs), sympy_value(claim.rhs)
-    points, total, free = plan_entries(claim, values, rng, highest)
-    made: dict = {}
-    entries = [
-        tuple(written_out(side, {**values, **point}, made) for side in (lhs, rhs))
-        for point in points
-    ]
-    if len(entries) == 1 and not free:
-        lhs_c, rhs_c = entries[0]
-    else:
-        lhs_c = sympy.Matrix([e[0] for e in entries])
-        rhs_c = sympy.Matrix([e[1] for e in entries])
-    used = set().union(*(side.free_symbols for entry in entries for side in entry))
-    at = concrete_context(context, values, used, made)
-    clashing(claim, values, made)
-    rows = tuple(label(a) for a in points) if len(entries) > 1 or free else ()  # row i: these
-    at = replace(at, entries=entries_text(points, total, free), rows=rows)
-    return Claim(lhs_c, rhs_c, at)
+    """The claim at sizes `values`, written out (see `plan`)."""
+    return plan(claim, values, rng, highest).build()
 
 
 def clashing(claim: IndexedClaim, values: dict, made: dict) -> None:

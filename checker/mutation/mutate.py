@@ -19,7 +19,7 @@ import sympy
 
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..checks.prepare import AmbiguousDerivative, InputError, expand_definitions, vet_definitions
-from ..indices.instantiate import instances
+from ..indices.instantiate import instances, planned
 from ..indices.model import IndexedClaim
 from ..run.api import at_instances, claim_seed, run_lines, step_result
 from ..values import sympy_value
@@ -137,7 +137,7 @@ def plan(mutant: Mutant, seed: int, number: int) -> tuple[tuple, list[int]]:
         claim = mutant.claim
         return (claim,), [claim_seed(seed, mutant.derivation, mutant.step, part, mutant.label)]
     sizes_seed = claim_seed(seed, mutant.derivation, mutant.step, part, "sizes")
-    claims = (mutant.claim, *instances(mutant.claim, sizes_seed))
+    claims = (mutant.claim, *planned(mutant.claim, sizes_seed))
     seeds = [
         claim_seed(seed, mutant.derivation, mutant.step, part, c.context.label) for c in claims
     ]

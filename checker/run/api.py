@@ -13,7 +13,7 @@ import sympy
 
 from ..checks.engine import DEFAULT_POINTS, DEFAULT_TIMEOUT
 from ..checks.prepare import InputError, as_sympy
-from ..indices.instantiate import Unbuilt, instances
+from ..indices.instantiate import Planned, Unbuilt, planned
 from ..indices.model import IndexedClaim, IndexProof
 from ..model import Claim, Context, Derivation
 from ..results import ClaimResult, DerivationOutcome, Report, StepOutcome, StepResult
@@ -81,6 +81,8 @@ def run_claims(
         elif isinstance(claim, Unbuilt):  # an instance too large to check: an error, saying why
             results[index] = ClaimResult("error", claim.message, claim.context.label, seed)
             continue
+        elif isinstance(claim, Planned):  # an instance: written out in the worker
+            job = Job(claim, seed, points, timeout, debug, describe)
         else:
             try:  # reject what a worker could not even receive, before sending it
                 as_sympy(claim.lhs, "left-hand side")
@@ -167,6 +169,8 @@ def with_line_proved(claim, proved: bool):
     """An instance (or the Unbuilt in its place) marked with its line's proof."""
     if isinstance(claim, Unbuilt):
         return claim
+    if isinstance(claim, Planned):
+        return replace(claim, line_proved=proved)
     return replace(claim, context=replace(claim.context, line_proved=proved))
 
 
@@ -237,7 +241,7 @@ def verify_derivations(
                     shared_pool().warm()  # a miss: the instances go to workers
                 if symbolic is not None:
                     sizes_seed = claim_seed(seed, d.name, s.number, part, "sizes")
-                    part_claims = (symbolic, *instances(symbolic, sizes_seed))
+                    part_claims = (symbolic, *planned(symbolic, sizes_seed))
                 parts.append((part, part_claims, None))
                 stored[d.name, s.number, part] = key
                 part_seeds = [
@@ -294,7 +298,7 @@ def with_condition(result: StepResult, claim, seed, points, timeout, cache=None)
         return result
     conditioned = IndexedClaim(claim.lhs, claim.rhs, proof.condition)
     try:  # the suggestion is extra: failing to check it leaves the step's verdict as it is
-        claims = instances(conditioned, seed)
+        claims = planned(conditioned, seed)
     except Exception as error:
         summary = f"with it, not checked at concrete sizes ({type(error).__name__}: {error})"
         return replace(result, proof=replace(proof, condition_checked=summary[:300]))

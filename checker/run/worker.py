@@ -25,6 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from ..indices.check import check_indexed
+from ..indices.instantiate import Planned, TooLarge
 from ..indices.model import IndexedClaim
 from ..model import Claim
 from ..results import ClaimResult, SymbolicResult
@@ -138,8 +139,15 @@ def serve(conn: Connection) -> None:
         if hasattr(job.claim, "run_in_worker"):  # a later stage's task (derivcheck.suggest.search)
             conn.send(("done", key, job.claim.run_in_worker(job)))
             continue
+        claim = job.claim
+        if isinstance(claim, Planned):  # an instance, written out here: in parallel
+            claim, problem = written(claim, job.debug)
+            if problem is not None:
+                conn.send(("done", key, ClaimResult("error", problem, claim.label, job.seed)))
+                continue
+            conn.send(("written", key, None))  # the claim's time limit starts now
         result = engine.check_claim(
-            job.claim,
+            claim,
             seed=job.seed,
             points=job.points,
             timeout=job.timeout,
@@ -148,6 +156,22 @@ def serve(conn: Connection) -> None:
             describe=job.describe,
         )
         conn.send(("done", key, result))
+
+
+def written(planned: Planned, debug: bool = False):
+    """(the instance written out, None), or (its context, why it could not be)."""
+    try:
+        return planned.build(), None
+    except TooLarge as error:
+        return planned.context, planned.unbuilt(error).message
+    except Exception as error:  # SymPy raising from deep inside on odd input
+        if debug:
+            raise
+        what = f"{type(error).__name__}: {' '.join(str(error).split())}"[:300]
+        return (
+            planned.context,
+            f"the instance at {planned.context.label} could not be written out ({what})",
+        )
 
 
 def main() -> None:
@@ -299,6 +323,9 @@ class Pool:
                     self.startup_failures = 0
                 elif ticket != worker.key:
                     continue  # an answer to a job this run no longer waits for
+                elif kind == "written":  # an instance written out: its check starts now
+                    now = time.monotonic()
+                    worker.started, worker.deadline = now, now + worker.job.timeout + GRACE
                 elif kind == "partial":
                     method, result = payload
                     worker.partials[method] = result
