@@ -20,7 +20,9 @@ from .numeric import MAX_DIGITS, SHOWN_DIGITS, Evaluations, evaluate
 from .prepare import InputError
 from .prepare import evaluate as carry_out
 from .slices import line_through
-from .translate import Untranslatable, at_points, key
+
+# JAX is imported (a second or more) with the translation, by the first side with a derivative:
+# a worker whose claims have none never imports it.
 
 RELATIVE_TOLERANCE_FLOAT64 = 1e-9  # autodiff against the exact value, relative
 RECHECK_DIGITS = MAX_DIGITS // 4  # exact values a float64 mismatch is judged against
@@ -38,6 +40,8 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
                 sides.append((side, element, expr))
     if not sides:
         return AutodiffResult("not applicable", message="the step has no derivative")
+    from .translate import Untranslatable, at_points
+
     derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
     count = len(sample.points)
     line = plot_line(evaluations)
@@ -129,6 +133,8 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
 
 def environment(sample, line_sample=None) -> dict:
     """{key(symbol): values} over the sampled points, then the line's points if any."""
+    from .translate import key
+
     env = {key(s): v for s, v in sample.floats.items()}
     if line_sample is not None:
         extra = line_sample.floats
@@ -149,6 +155,8 @@ def plot_line(evaluations: Evaluations):
 
 def slice_of(evaluations: Evaluations, sides, values, line, env) -> Slice | None:
     """The first derivative side against the other side of its element, along `line`."""
+    from .translate import Untranslatable, at_points
+
     symbol, points, _, first = line
     prepared, sample = evaluations.prepared, evaluations.sample
     count = len(sample.points)
@@ -218,6 +226,8 @@ class Derivatives:
 
     def compile(self, units):
         """An mpmath function of the derivatives carried out by SymPy, and JAX's values."""
+        from .translate import Untranslatable, at_points, key
+
         if not units:
             return None
         sample = self.evaluations.sample

@@ -99,7 +99,7 @@ def load_user_modules(modules: dict[str, str]) -> None:
 
 def serve(conn: Connection) -> None:
     """A worker's loop: receive jobs, send each method's result as it comes, then the verdict."""
-    from ..checks import autodiff, engine  # noqa: F401 - import JAX and SymPy once, before the first job
+    from ..checks import engine  # noqa: F401 - SymPy, mpmath, NumPy once, before the first job
 
     if hasattr(sys, "set_int_max_str_digits"):  # lambdify prints a claim's integers (10**5000)
         sys.set_int_max_str_digits(0)
@@ -145,7 +145,11 @@ def serve(conn: Connection) -> None:
             if problem is not None:
                 conn.send(("done", key, ClaimResult("error", problem, claim.label, job.seed)))
                 continue
-            conn.send(("written", key, None))  # the claim's time limit starts now
+        jax_first = needs_jax(claim)
+        if jax_first:
+            from ..checks import translate  # noqa: F401 - JAX, for the first claim that needs it
+        if claim is not job.claim or jax_first:
+            conn.send(("started", key, None))  # the claim's time limit starts now
         result = engine.check_claim(
             claim,
             seed=job.seed,
@@ -156,6 +160,22 @@ def serve(conn: Connection) -> None:
             describe=job.describe,
         )
         conn.send(("done", key, result))
+
+
+def needs_jax(claim) -> bool:
+    """Does the claim have a derivative (a side, or a shorthand's definition), so that its
+    autodiff check imports JAX? Imported before its time limit starts, not within it."""
+    if "jax" in sys.modules:
+        return False
+    from sympy import Derivative
+
+    from ..values import sympy_value
+
+    try:
+        exprs = [claim.lhs, claim.rhs, *claim.context.definitions.values()]
+        return any(sympy_value(e).has(Derivative) for e in exprs)
+    except Exception:  # not SymPy: the check says so; JAX, if it comes to it, is imported there
+        return False
 
 
 def written(planned: Planned, debug: bool = False):
@@ -323,7 +343,7 @@ class Pool:
                     self.startup_failures = 0
                 elif ticket != worker.key:
                     continue  # an answer to a job this run no longer waits for
-                elif kind == "written":  # an instance written out: its check starts now
+                elif kind == "started":  # written out, JAX imported: its check starts now
                     now = time.monotonic()
                     worker.started, worker.deadline = now, now + worker.job.timeout + GRACE
                 elif kind == "partial":
