@@ -5,6 +5,7 @@ ratios between the lines are meaningful even on a loaded machine (absolute figur
   1. `derivcheck verify` on the notes, end to end, against the import floor
      (`python -c "import sympy, jax, jax.numpy"`) and against the naive peer script: cold (an
      empty cache), cached (nothing changed), and with one step edited; the targets of issue 12;
+     and `derivcheck check notes/softmax_notes.md` (the same notes as written) cold;
   2. where a cold run's claim time goes, per method (from its JSON report);
   3. the index rules' proof of every step written for a symbolic K, in-process;
   4. one step at concrete K = 3, 6, 9, 12 against its proof, which never sees a value of K.
@@ -29,6 +30,7 @@ RUNS = 3  # of each end-to-end command, alternating
 # A time limit well above any claim's time on a quiet machine: on a loaded one, a claim cut
 # short is an error, which is not cached, and the cached run would check it again.
 VERIFY = [sys.executable, "-m", "derivcheck", "verify", "--quiet", "--timeout", "60"]
+CHECK = [sys.executable, "-m", "derivcheck", "check", "--quiet", "--timeout", "60"]
 # The notes with one line edited: sigmoid-derivative step 1 gets "+ n − n" added to its right-hand
 # side, unevaluated (the same claim once checked, a different one for the cache). n differs per
 # run, so each run has exactly one claim the cache has not seen.
@@ -83,7 +85,7 @@ def seconds_of(command, ok=(0,)) -> float:
 
 def verify_end_to_end() -> None:
     """The notes verified cold, cached and after a one-line edit, against the floor and peer."""
-    keys = ("floor", "peer", "cold", "unsuggested", "cached", "edited")
+    keys = ("floor", "peer", "cold", "unsuggested", "cached", "edited", "notes")
     times: dict[str, list[float]] = {k: [] for k in keys}
     with tempfile.TemporaryDirectory(prefix="derivcheck-bench-") as scratch:
         scratch = Path(scratch)
@@ -105,6 +107,9 @@ def verify_end_to_end() -> None:
             edited.write_text(EDITED.format(n=run + 1), encoding="utf-8")
             path = [*VERIFY, "--cache-dir", str(cache), "--path", str(edited)]
             times["edited"].append(seconds_of(path, ok=(0, 1)))
+            # the same notes read as written (the Markdown front end), cold
+            notes = [*CHECK, "notes/softmax_notes.md", "--no-cache"]
+            times["notes"].append(seconds_of(notes, ok=(0, 1)))
         breakdown = json.loads(report.read_text(encoding="utf-8"))
         if os.environ.get("BENCH_REPORT"):  # keep the last cold run's report, to compare
             shutil.copy(report, os.environ["BENCH_REPORT"])
@@ -122,11 +127,17 @@ def verify_end_to_end() -> None:
     }
     if "peer" in median:
         ratios["cold verify / naive peer"] = median["cold"] / median["peer"]
+        ratios["cold check of the notes file / naive peer"] = median["notes"] / median["peer"]
     ratios["cold verify / cold without suggestions"] = median["cold"] / median["unsuggested"]
-    shown = (("cold", "cold"), ("cold, --no-suggest", "unsuggested"), ("cached", "cached"),
-             ("one step edited", "edited"))  # fmt: skip
+    shown = (
+        ("verify, cold", "cold"),
+        ("verify, cold, --no-suggest", "unsuggested"),
+        ("verify, cached", "cached"),
+        ("verify, one step edited", "edited"),
+        ("check notes/softmax_notes.md, cold", "notes"),
+    )
     for name, key in shown:
-        print(f"  verify, {name}: {median[key]:.2f} s  (runs: {fmt(times[key])})")
+        print(f"  {name}: {median[key]:.2f} s  (runs: {fmt(times[key])})")
     targets = dict(TARGETS)
     for name, ratio in ratios.items():
         goal = ""
