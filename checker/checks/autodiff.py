@@ -40,7 +40,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
                 sides.append((side, element, expr))
     if not sides:
         return AutodiffResult("not applicable", message="the step has no derivative")
-    from .translate import Untranslatable, at_points
+    from .translate import Untranslatable, at_points_all
 
     derivatives = sum(len(expr.atoms(sympy.Derivative)) for _, _, expr in sides)
     count = len(sample.points)
@@ -50,7 +50,7 @@ def check_autodiff(evaluations: Evaluations) -> AutodiffResult:
         # The line's points ride along in the same batch: one JAX trace serves both.
         env = environment(sample, line[2] if line else None)
         size = len(env[BATCH])
-        values = [at_points(expr, env, size) for _, _, expr in sides]
+        values = at_points_all([expr for _, _, expr in sides], env, size)
     except Untranslatable as error:
         return AutodiffResult(
             "error", derivatives, message=str(error), seconds=time.perf_counter() - start

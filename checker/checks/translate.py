@@ -69,6 +69,16 @@ def at_points(expr, env, size: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(to_jax(expr)(env), dtype=np.float64), (size,))
 
 
+def at_points_all(exprs, env, size: int) -> list[np.ndarray]:
+    """Each of `exprs` as at_points gives it, translated together: a subexpression several of
+    them share is computed once, and the first derivatives of one expression by several
+    symbols (∂L/∂z_m for every m, the entries of a gradient) come from one jax.grad."""
+    built: dict = {}
+    fns = [build(e, built) for e in exprs]
+    env = {**env, POINTS: np.zeros(size), MEMO: {}}
+    return [np.broadcast_to(np.asarray(fn(env), dtype=np.float64), (size,)) for fn in fns]
+
+
 def at_each(value, env):
     """`value` at every point of at_points (as it is, for one point)."""
     if POINTS not in env:
@@ -164,6 +174,12 @@ def power(expr, built):
 
 def derivative(expr, built):
     inner = build(expr.expr, built)
+    if len(expr.variable_count) == 1 and expr.variable_count[0][1] == 1:
+        variable = expr.variable_count[0][0]
+        if isinstance(variable, sympy.Symbol):  # one of the expression's first derivatives
+            group = built.setdefault(("first derivatives", expr.expr), Gradient(inner))
+            group.names.append(key(variable))
+            return group.by(key(variable))
     fn = inner
     for variable, count in expr.variable_count:
         for _ in range(int(count)):
@@ -171,6 +187,25 @@ def derivative(expr, built):
                 raise Untranslatable(f"a derivative by {variable}, which is not a symbol")
             fn = partial(fn, key(variable))
     return fn
+
+
+class Gradient:
+    """The first derivatives of one translated expression by every symbol some side asks for,
+    from one jax.grad per environment (each point's own, summed over the points)."""
+
+    def __init__(self, fn):
+        self.fn, self.names = fn, []
+
+    def by(self, name):
+        def d(env):
+            memo = env[MEMO]
+            if self not in memo:
+                names = dict.fromkeys(n for n in self.names if n in env)
+                values = {n: env[n] for n in names}
+                memo[self] = jax.grad(lambda v: jnp.sum(self.fn({**env, **v, MEMO: {}})))(values)
+            return memo[self][name]
+
+        return d
 
 
 def partial(fn, name):
