@@ -65,8 +65,7 @@ def at_points(expr, env, size: int) -> np.ndarray:
     jax.vmap of jax.grad computes, by the same operations, without a batching trace around
     every one of them.
     """
-    env = {**env, POINTS: np.zeros(size)}
-    return np.broadcast_to(np.asarray(to_jax(expr)(env), dtype=np.float64), (size,))
+    return at_points_all([expr], env, size)[0]
 
 
 def at_points_all(exprs, env, size: int) -> list[np.ndarray]:
@@ -200,8 +199,7 @@ class Gradient:
         def d(env):
             memo = env[MEMO]
             if self not in memo:
-                names = dict.fromkeys(n for n in self.names if n in env)
-                values = {n: env[n] for n in names}
+                values = {n: env[n] for n in self.names if n in env}
                 memo[self] = jax.grad(lambda v: jnp.sum(self.fn({**env, **v, MEMO: {}})))(values)
             return memo[self][name]
 

@@ -98,9 +98,6 @@ class Planned:
         at = replace(at, entries=self.context.entries, rows=rows, line_proved=self.line_proved)
         return Claim(lhs_c, rhs_c, at)
 
-    def unbuilt(self, error: TooLarge) -> Unbuilt:
-        return unbuilt(self.values, error)
-
 
 def unbuilt(values: dict, error: TooLarge) -> Unbuilt:
     return Unbuilt(
@@ -184,7 +181,7 @@ def built(planned: Planned | Unbuilt) -> Claim | Unbuilt:
     try:
         return planned.build()
     except TooLarge as error:
-        return planned.unbuilt(error)
+        return unbuilt(planned.values, error)
 
 
 def planning(claim: IndexedClaim, values: dict, rng, highest=False) -> Planned | Unbuilt:

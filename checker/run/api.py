@@ -122,19 +122,12 @@ def run_lines(
         for claims, seeds in lines
     ]
     total = sum(len(claims) for claims, _ in lines)
-    counted = sum(len(claims) for claims, _ in first)
-    done = iter(
-        run_claims(
-            [c for claims, _ in first for c in claims],
-            [s for _, seeds in first for s in seeds],
-            points,
-            timeout,
-            debug,
-            progress=None if progress is None else lambda n, _: progress(n, total),
-            describe=describe,
-            cache=cache,
-        )
-    )
+
+    def run(claims, seeds, offset: int):  # progress counted against all the lines' claims
+        counted = None if progress is None else lambda n, _: progress(offset + n, total)
+        return iter(run_claims(claims, seeds, points, timeout, debug, counted, describe, cache))
+
+    done = run([c for claims, _ in first for c in claims], [s for _, ss in first for s in ss], 0)
     found = [tuple(next(done) for _ in claims) for claims, _ in first]
     later, later_seeds = [], []
     for (claims, seeds), results in zip(lines, found):
@@ -143,18 +136,7 @@ def run_lines(
             proved = proof is not None and proof.status == "proved"
             later += [with_line_proved(claim, proved) for claim in claims[1:]]
             later_seeds += seeds[1:]
-    done = iter(
-        run_claims(
-            later,
-            later_seeds,
-            points,
-            timeout,
-            debug,
-            progress=None if progress is None else lambda n, _: progress(counted + n, total),
-            describe=describe,
-            cache=cache,
-        )
-    )
+    done = run(later, later_seeds, sum(len(claims) for claims, _ in first))
     return [
         (*results, *(next(done) for _ in claims[1:])) if is_symbolic(claims) else results
         for (claims, _), results in zip(lines, found)

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from ..indices.check import check_indexed
-from ..indices.instantiate import Planned, TooLarge
+from ..indices.instantiate import Planned, Unbuilt, built
 from ..indices.model import IndexedClaim
 from ..model import Claim
 from ..results import ClaimResult, SymbolicResult
@@ -163,8 +163,8 @@ def serve(conn: Connection) -> None:
 
 
 def needs_jax(claim) -> bool:
-    """Does the claim have a derivative (a side, or a shorthand's definition), so that its
-    autodiff check imports JAX? Imported before its time limit starts, not within it."""
+    """Must JAX be imported for this claim: not yet imported, and the claim has a derivative (a
+    side, or a shorthand's definition)? Imported before its time limit starts, not within it."""
     if "jax" in sys.modules:
         return False
     from sympy import Derivative
@@ -181,9 +181,7 @@ def needs_jax(claim) -> bool:
 def written(planned: Planned, debug: bool = False):
     """(the instance written out, None), or (its context, why it could not be)."""
     try:
-        return planned.build(), None
-    except TooLarge as error:
-        return planned.context, planned.unbuilt(error).message
+        made = built(planned)  # names that clash at these sizes: an Unbuilt, saying so
     except Exception as error:  # SymPy raising from deep inside on odd input
         if debug:
             raise
@@ -192,6 +190,9 @@ def written(planned: Planned, debug: bool = False):
             planned.context,
             f"the instance at {planned.context.label} could not be written out ({what})",
         )
+    if isinstance(made, Unbuilt):
+        return made.context, made.message
+    return made, None
 
 
 def main() -> None:
