@@ -59,6 +59,10 @@ READS = [  # (LaTeX, SymPy as printed), one line per construct
     ("\\sqrt[3]{x}", "x**(1/3)"),
     ("\\tanh x", "tanh(x)"),
     ("\\sin^2 x", "sin(x)**2"),
+    ("\\sin(x)^2", "sin(x)**2"),  # the power is the function's, as for σ(z)^2
+    ("\\log(x)^2 + \\exp(x)^{3}", "exp(3*x) + log(x)**2"),
+    ("\\sin x^2", "sin(x**2)"),
+    ("\\sin(x^2)", "sin(x**2)"),
     ("z_0", "z0"),
     ("\\hat{y}", "yhat"),
     ("\\bar{x} + \\tilde{x} + \\mathbf{x}", "xbar + xbf + xtilde"),
@@ -122,6 +126,7 @@ REFUSES = [  # (LaTeX, the located message), one line per case
     ),
     ("a \\pm b", "notes.md:1:3: \\pm is two claims; write each sign out"),
     ("\\sin^{-1} x", "notes.md:1:11: \\sin^{-1} is ambiguous; write \\arcsin or 1/\\sin"),
+    ("\\sin^2(x)^2", "notes.md:1:10: \\sin^… with a power after its argument too; write one"),
     ("\\unknown", "notes.md:1:1: \\unknown is not notation derivcheck reads here"),
     (
         "a + \\frac{1}{",
@@ -659,3 +664,17 @@ def test_an_alias_of_a_letter_leaves_the_accented_names_alone(tmp_path):
         "$$y + \\hat{y} + \\hat y = 1$$\n"
     )
     assert [str(r.lhs) for r in notes(tmp_path, text).readings] == ["q + 2*yhat"]
+
+
+def test_a_power_after_a_functions_parentheses_is_the_functions(tmp_path):
+    # d/dx sin(x)² read as d/dx sin(x²) proved the slip 2x cos(x²) and refuted the true line.
+    from derivcheck import verify_derivations
+
+    text = (
+        "$$\\frac{d}{dx} \\sin(x)^2 = 2 \\sin(x) \\cos(x)$$\n\n"
+        "$$\\frac{d}{dx} \\sin(x)^2 = 2 x \\cos(x^2)$$\n"
+    )
+    report = verify_derivations(notes(tmp_path, text).derivations, timeout=20)
+    true, slip = (o.result for o in report.outcomes)
+    assert true.verdict == "proved", true.message
+    assert slip.verdict == "refuted", slip.message

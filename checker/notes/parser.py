@@ -502,6 +502,8 @@ class Parser:
                     pos, f"\\{name}^{{-1}} is ambiguous; write \\arc{name} or 1/\\{name}"
                 )
         pos, arg = self.argument(pos, bound)
+        if power is not None and (n := self.peek(pos)) is not None and n.is_("char", "^"):
+            raise self.error(pos, f"\\{name}^… with a power after its argument too; write one")
         if isinstance(arg, sympy.MatrixBase):
             raise self.error(pos, f"\\{name} of a vector")
         if name in ("log", "ln"):
@@ -511,12 +513,17 @@ class Parser:
         return pos, value if power is None else value**power
 
     def argument(self, pos: int, bound: dict):
-        """A function's argument: (…), {…}, or the next factor (\\log \\hat{y}, \\tanh x)."""
+        """A function's argument: (…), {…}, or the next factor (\\log \\hat{y}, \\tanh x).
+
+        A power after a parenthesised argument is the function's, as for σ(z)² (`call`):
+        \\sin(x)^2 is (sin x)², not sin(x²); \\sin x^2 stays sin(x²)."""
         t = self.peek(pos)
         if t is None or t.kind == "row" or is_relation(t):
             raise self.error(pos, "expected the function's argument, found " + self.found(pos))
         if t.is_("char", "{"):
             return self.braced(pos, bound)
+        if t.is_("char", "("):
+            return self.atom(pos, bound, 0)
         return self.factor(pos, bound, 0)
 
     # --- names ---------------------------------------------------------------------------
