@@ -100,8 +100,11 @@ def elements(value) -> tuple[tuple[int, ...], tuple]:
     return (), (value,)
 
 
-def expand_definitions(expr, definitions):
+def expand_definitions(expr, definitions, memo: dict | None = None):
     """Substitute shorthand definitions, to a fixpoint, and named functions by their explicit form.
+
+    `memo`, a dict shared by the calls on one claim's expressions (its entries, its shorthands),
+    keeps each subexpression's expansion, so a definition the entries share is expanded once.
 
     A derivative with respect to a defined symbol (dL/dŷ with ŷ = σ(z)) is taken with that symbol
     held as a variable and then evaluated at its definition: Subs(d/dŷ L(ŷ), ŷ, σ(z)). A nested
@@ -122,7 +125,7 @@ def expand_definitions(expr, definitions):
             todo.extend(v for v in value.free_symbols if v in definitions)
         return False
 
-    done: dict = {}  # (e, keep, active) -> its expansion: a shared subexpression once
+    done: dict = {} if memo is None else memo  # (e, keep, active) -> its expansion
 
     def walk(e, keep: frozenset, active: tuple):
         if (e, keep, active) not in done:
@@ -309,8 +312,9 @@ def prepare(claim: Claim) -> Prepared:
     definitions = vet_definitions(claim.context.definitions)
     check_symbol_names([*lhs_items, *rhs_items, *definitions, *definitions.values()])
     given = vet_given(claim.context.given, definitions)
-    lhs_x = tuple(expand_definitions(e, definitions) for e in lhs_items)
-    rhs_x = tuple(expand_definitions(e, definitions) for e in rhs_items)
+    memo: dict = {}  # one claim's expansions, shared by its entries and shorthands
+    lhs_x = tuple(expand_definitions(e, definitions, memo) for e in lhs_items)
+    rhs_x = tuple(expand_definitions(e, definitions, memo) for e in rhs_items)
     for side, items in (("left-hand side", lhs_x), ("right-hand side", rhs_x)):
         for e in items:
             check_atoms(e, side)
@@ -329,7 +333,7 @@ def prepare(claim: Claim) -> Prepared:
     used |= {v for e in (*lhs_items, *rhs_items) for d in e.atoms(sympy.Derivative)
              for v in d.variables}  # fmt: skip
     shorthands = tuple(
-        (s, expand_definitions(s, definitions))
+        (s, expand_definitions(s, definitions, memo))
         for s in sorted(used & set(definitions), key=lambda s: s.name)
     )
     return Prepared(
@@ -342,11 +346,11 @@ def prepare(claim: Claim) -> Prepared:
         given,
         claim_symbols,
         shorthands,
-        absent_variables((*lhs_items, *rhs_items), definitions),
+        absent_variables((*lhs_items, *rhs_items), definitions, memo),
     )
 
 
-def absent_variables(items, definitions) -> tuple[str, ...]:
+def absent_variables(items, definitions, memo: dict | None = None) -> tuple[str, ...]:
     """Derivatives by a symbol their expression does not contain, definitions written out: 0 by
     rule, and usually a typo (W for w) or a shorthand used without its definition."""
     found = []
@@ -354,7 +358,8 @@ def absent_variables(items, definitions) -> tuple[str, ...]:
         # atoms() is a set, in an order that changes from process to process (string hashes):
         # sorted, the first note (the one the verdict names) is the same in every run
         for d in sorted(sympy_value(e).atoms(sympy.Derivative), key=sympy.default_sort_key):
-            inside = expand_definitions(d.expr, definitions).free_symbols | set(d.expr.free_symbols)
+            inside = expand_definitions(d.expr, definitions, memo).free_symbols
+            inside |= d.expr.free_symbols
             for v in d.variables:
                 if isinstance(v, sympy.Symbol) and v not in inside:
                     shown = textwrap.shorten(str(d.expr), 60, placeholder="…")
