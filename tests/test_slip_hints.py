@@ -53,3 +53,22 @@ def test_the_hint_named_first_is_the_same_in_every_process():
         assert done.returncode == 0, done.stderr
         seen.add(done.stdout)
     assert len(seen) == 1, seen
+
+
+def test_a_derivative_by_a_shorthand_is_not_called_absent(warm_pool):
+    # dL/dŷ is taken with ŷ held (L = -(y log ŷ + (1 - y) log(1 - ŷ)), ŷ = σ(z)): ŷ occurs in
+    # L, though L written out in z alone has no ŷ. The hint said "ŷ does not occur in L" on every
+    # refuted step with such a derivative (the errata of the notes' p.5).
+    from sympy import log
+
+    from derivcheck import sigmoid
+
+    y, yhat = Symbol("y", real=True), Symbol("yhat", real=True)
+    definitions = {yhat: sigmoid(z), L: -(y * log(yhat) + (1 - y) * log(1 - yhat))}
+    wrong = verify_step(Derivative(L, yhat), (yhat - y) / (yhat * (1 - yhat)) + 1, definitions=definitions)
+    assert wrong.verdict == "refuted"
+    assert "does not occur" not in wrong.message
+    # a derivative by a symbol that is truly absent, shorthands written out, is still named
+    absent = verify_step(Derivative(L, x), 1, definitions=definitions)
+    assert absent.verdict == "refuted"
+    assert "x does not occur in L, so its derivative by x is 0" in absent.message

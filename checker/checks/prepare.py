@@ -100,11 +100,12 @@ def elements(value) -> tuple[tuple[int, ...], tuple]:
     return (), (value,)
 
 
-def expand_definitions(expr, definitions, memo: dict | None = None):
+def expand_definitions(expr, definitions, memo: dict | None = None, keep=frozenset()):
     """Substitute shorthand definitions, to a fixpoint, and named functions by their explicit form.
 
     `memo`, a dict shared by the calls on one claim's expressions (its entries, its shorthands),
     keeps each subexpression's expansion, so a definition the entries share is expanded once.
+    The shorthands in `keep` are held as variables, as inside a derivative by them.
 
     A derivative with respect to a defined symbol (dL/dŷ with ŷ = σ(z)) is taken with that symbol
     held as a variable and then evaluated at its definition: Subs(d/dŷ L(ŷ), ŷ, σ(z)). A nested
@@ -179,7 +180,7 @@ def expand_definitions(expr, definitions, memo: dict | None = None):
             return e
         return e.func(*[walk(a, keep, active) for a in e.args])
 
-    return walk(sympy_value(expr), frozenset(), ())
+    return walk(sympy_value(expr), frozenset(keep), ())
 
 
 def check_atoms(expr, side: str) -> None:
@@ -352,13 +353,15 @@ def prepare(claim: Claim) -> Prepared:
 
 def absent_variables(items, definitions, memo: dict | None = None) -> tuple[str, ...]:
     """Derivatives by a symbol their expression does not contain, definitions written out: 0 by
-    rule, and usually a typo (W for w) or a shorthand used without its definition."""
+    rule, and usually a typo (W for w) or a shorthand used without its definition. A derivative
+    by a shorthand (dL/dŷ) is taken with the shorthand held, so it is written out held."""
     found = []
     for e in items:
         # atoms() is a set, in an order that changes from process to process (string hashes):
         # sorted, the first note (the one the verdict names) is the same in every run
         for d in sorted(sympy_value(e).atoms(sympy.Derivative), key=sympy.default_sort_key):
-            inside = expand_definitions(d.expr, definitions, memo).free_symbols
+            held = frozenset(v for v in d.variables if v in definitions)
+            inside = expand_definitions(d.expr, definitions, memo, held).free_symbols
             inside |= d.expr.free_symbols
             for v in d.variables:
                 if isinstance(v, sympy.Symbol) and v not in inside:
