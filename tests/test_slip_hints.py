@@ -65,7 +65,9 @@ def test_a_derivative_by_a_shorthand_is_not_called_absent(warm_pool):
 
     y, yhat = Symbol("y", real=True), Symbol("yhat", real=True)
     definitions = {yhat: sigmoid(z), L: -(y * log(yhat) + (1 - y) * log(1 - yhat))}
-    wrong = verify_step(Derivative(L, yhat), (yhat - y) / (yhat * (1 - yhat)) + 1, definitions=definitions)
+    wrong = verify_step(
+        Derivative(L, yhat), (yhat - y) / (yhat * (1 - yhat)) + 1, definitions=definitions
+    )
     assert wrong.verdict == "refuted"
     assert "does not occur" not in wrong.message
     # a derivative by a symbol that is truly absent, shorthands written out, is still named
