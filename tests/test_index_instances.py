@@ -227,3 +227,30 @@ def test_the_concrete_instances_of_a_line_are_bounded_by_the_cost_limit():
     for instance in instances(claim, 3):
         assert 1 <= instance.lhs.shape[0] <= MAX_ENTRIES
     assert concrete(claim, {K: 3}).lhs.shape == (6, 1)
+
+
+def test_writing_out_scopes_a_summation_index_apart_from_a_free_one_of_its_name():
+    # Σ_k z_k y_k with a free k = 2 given: the sum's k is its own, the free k's value is not it
+    total = Sum(z[k] * y[k], (k, 1, K)) + z[k]
+    z1, z2, z3, y1, y2, y3 = sympy.symbols("z1 z2 z3 y1 y2 y3", real=True)
+    assert written_out(total, {K: 3, k: 2}) == z1 * y1 + z2 * y2 + z3 * y3 + z2
+    # Σ_j Σ_k: each index its own; an inner limit set by the outer index is not a number here
+    nested = Sum(Sum(z[j] * y[k], (k, 1, K)), (j, 1, K))
+    assert written_out(nested, {K: 2}) == sympy.expand(
+        (sympy.Symbol("z1", real=True) + sympy.Symbol("z2", real=True))
+        * (sympy.Symbol("y1", real=True) + sympy.Symbol("y2", real=True))
+    )
+    with pytest.raises(ValueError, match="the sum over k runs from 1 to j, not numbers"):
+        written_out(Sum(Sum(z[k], (k, 1, j)), (j, 1, K)), {K: 2})
+
+
+def test_writing_out_records_each_plain_symbol_and_refuses_two_of_one_name():
+    made: dict = {}
+    w = IndexedBase("w", real=True)
+    out = written_out(Derivative(L, w[k, m]) + w[1, 2], {k: 1, m: 2}, made)
+    w1_2 = sympy.Symbol("w1_2", real=True)
+    assert out == Derivative(L, w1_2) + w1_2
+    assert made == {w1_2: (w, (1, 2))}
+    w1 = IndexedBase("w1", real=True)
+    with pytest.raises(ValueError, match=r"written out are both w11; rename a base"):
+        written_out(w[11] + w1[1], {}, {})

@@ -417,44 +417,57 @@ def smallest(limit, bounds) -> int:
 # --- Writing out. ---
 
 
-def written_out(expr, values: dict, made: dict | None = None, fresh: bool = False):
-    """`expr` with sizes and indices given values, sums written out and indexed symbols plain
-    (`fresh`: its summation indices are dummies already)."""
-    if not fresh:
-        expr = rules.fresh_bound(expr)  # a free k given a value must not hit a summation index k
-    expr = expr.xreplace({k: sympy.Integer(v) for k, v in values.items()})
-    return plain(expand_sums(expr), {} if made is None else made)
+def written_out(expr, values: dict, made: dict | None = None):
+    """`expr` with sizes and indices given values, sums written out term by term and indexed
+    symbols at integer indices plain, in one walk. The walk scopes summation indices: inside
+    Σ_k, k is the sum's own, whatever value a free k was given.
+
+    An indexed symbol becomes its plain symbol where its indices first are integers, never an
+    Indexed at integer indices: making one costs SymPy a deduction of its assumptions, most of
+    the time of writing an instance out."""
+    return Writer({} if made is None else made).out(
+        expr, {k: sympy.Integer(v) for k, v in values.items()}, frozenset()
+    )
 
 
-def expand_sums(expr):
-    """Sums written out term by term; Σ_{j=a}^{b} with b < a is empty, 0 (as in the rules)."""
-    if isinstance(expr, Sum):
-        j, low, high, body = rules.outermost(expr)
-        if not (low.is_Integer and high.is_Integer):
-            raise TooLarge(f"the sum over {j} runs from {low} to {high}, not numbers")
-        body = expand_sums(body)
-        return sympy.Add(*[body.xreplace({j: sympy.Integer(v)}) for v in range(low, high + 1)])
-    if not expr.args or isinstance(expr, Indexed):
-        return expr
-    return expr.func(*[expand_sums(a) for a in expr.args])
+class Writer:
+    """One instance's walk; `made` records which plain symbol is which indexed one."""
+
+    def __init__(self, made: dict):
+        self.made = made
+
+    def out(self, e, at: dict, bound: frozenset):
+        if isinstance(e, Sum):  # Σ_{j=a}^{b} with b < a is empty, 0 (as in the rules)
+            j, low, high, body = rules.outermost(e)
+            outside = {k: v for k, v in at.items() if k not in bound}  # limits: the sizes'
+            low, high = (self.out(limit, outside, frozenset()) for limit in (low, high))
+            if not (low.is_Integer and high.is_Integer):
+                raise TooLarge(f"the sum over {j} runs from {low} to {high}, not numbers")
+            inner = bound | {j}
+            return sympy.Add(
+                *[self.out(body, {**at, j: sympy.Integer(v)}, inner) for v in range(low, high + 1)]
+            )
+        if isinstance(e, Indexed):
+            indices = tuple(self.out(i, at, bound) for i in e.indices)
+            if all(i.is_Integer for i in indices):
+                return self.named(e.base, indices)
+            return e.func(e.base, *indices) if indices != e.indices else e
+        if not e.args:
+            return at.get(e, e)
+        return e.func(*[self.out(a, at, bound) for a in e.args])
+
+    def named(self, base, indices) -> sympy.Symbol:
+        symbol = symbol_for(base, indices)
+        if self.made.setdefault(symbol, (base, indices)) != (base, indices):
+            other = f"{self.made[symbol][0]}{list(self.made[symbol][1])}"
+            raise TooLarge(
+                f"{base}{list(indices)} and {other} written out are both {symbol}; rename a base"
+            )
+        return symbol
 
 
 def symbol_for(base, indices) -> sympy.Symbol:
     return sympy.Symbol(f"{base}" + "_".join(str(i) for i in indices), real=True)
-
-
-def plain(expr, made: dict):
-    """Indexed symbols at integer indices as plain real symbols; `made` records which is which."""
-
-    def named(e):
-        symbol = symbol_for(e.base, e.indices)
-        if made.setdefault(symbol, (e.base, e.indices)) != (e.base, e.indices):
-            other = f"{made[symbol][0]}{list(made[symbol][1])}"
-            raise TooLarge(f"{e} and {other} written out are both {symbol}; rename a base")
-        return symbol
-
-    atoms = [e for e in expr.atoms(Indexed) if all(i.is_Integer for i in e.indices)]
-    return expr.xreplace({e: named(e) for e in atoms})
 
 
 def concrete_context(context: IndexContext, values: dict, used=None, made=None) -> Context:
@@ -477,7 +490,7 @@ def concrete_context(context: IndexContext, values: dict, used=None, made=None) 
                 if point
             }
         )
-    definitions, seen, queue, bodies = {}, set(), list(used), {}
+    definitions, seen, queue = {}, set(), list(used)
     while queue:
         symbol = queue.pop()
         if symbol in seen:
@@ -487,10 +500,8 @@ def concrete_context(context: IndexContext, values: dict, used=None, made=None) 
         if base not in context.definitions:
             continue
         dummies, body = context.definitions[base]
-        if base not in bodies:  # ŷ_j = e^{z_j}/Σ_j e^{z_j}: j := 1 must hit the free j only
-            bodies[base] = rules.fresh_bound(body)
-        at = {**values, **dict(zip(dummies, point))}
-        definitions[symbol] = written_out(bodies[base], at, made, fresh=True)
+        at = {**values, **dict(zip(dummies, point))}  # ŷ_j = e^{z_j}/Σ_j e^{z_j}: the free j
+        definitions[symbol] = written_out(body, at, made)
         queue.extend(definitions[symbol].free_symbols)
     given = []
     for unit in context.unit_sums:
