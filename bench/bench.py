@@ -237,10 +237,19 @@ def proof_against_size() -> None:
         )
 
 
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))  # the notes' derivations/ are not installed: the checkout's
     print(f"python {sys.version.split()[0]} · {REPEAT} repeats where not said otherwise")
+    print(f"{os.cpu_count()} cores · {load()}")
     verify_end_to_end()
+    # The ratio to the one-process peer depends on what the two worker processes get of the
+    # cores: a neighbour's load slows verify more than the peer. Said, so figures compare.
+    print(f"after the end-to-end runs: {load()}")
     index_proofs()
     proof_against_size()
 
